@@ -1,0 +1,1 @@
+"""The agent: model providers, the built-in optimizer, batch mode and the CLI."""

@@ -1,0 +1,1 @@
+"""The Textual app. It only consumes the agent's event stream."""
