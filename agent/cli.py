@@ -1,0 +1,105 @@
+"""The `agent` command line. Thin: parse options, call the library, render.
+
+Exit codes (a contract, see DESIGN.md): 0 done, 2 bad input or usage (one
+clear line, no traceback), 1 internal error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from tools.errors import BadInput
+
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 1
+
+
+def _sandbox(mode: str, limits):
+    from tools.sandbox import Sandbox
+
+    return Sandbox(limits, mode)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """Superoptimize x86-64 assembly with an LLM, measured honestly."""
+
+
+@cli.command("eval")
+@click.argument("candidate", type=click.Path(path_type=Path))
+@click.option("--baseline", "baseline_path", required=True, type=click.Path(path_type=Path),
+              help="The original program (.s) to compare against.")
+@click.option("--tests", "tests_dir", type=click.Path(path_type=Path),
+              help="Folder of NAME.in/NAME.out pairs (default: tests/ beside the baseline).")
+@click.option("--source", type=click.Path(path_type=Path),
+              help="The C source (default: the baseline's name with .c, if present).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--sandbox", "sandbox_mode", type=click.Choice(["bwrap", "none"]),
+              default="bwrap", show_default=True,
+              help="'none' runs untrusted code unconfined (prints a warning each time).")
+@click.option("--no-profile", is_flag=True, help="Skip perf profiling.")
+@click.option("--max-seconds", type=float, default=60.0, show_default=True,
+              help="Time budget for the timing runs.")
+@click.option("--target-ci", type=float, default=0.01, show_default=True,
+              help="Stop timing when the 95% CI is within ± this fraction.")
+@click.option("--pyperf", "pyperf_dir", type=click.Path(path_type=Path),
+              help="Also write baseline.json and candidate.json (pyperf format) here.")
+@click.option("--seed", type=int, default=0, show_default=True)
+def eval_command(candidate, baseline_path, tests_dir, source, as_json, sandbox_mode, no_profile,
+                 max_seconds, target_ci, pyperf_dir, seed):
+    """Evaluate one CANDIDATE.s against the baseline: correctness, speedup, hot lines."""
+    from tools.evaluate import EvalOptions, evaluate, prepare_baseline
+    from tools.task import load_task, read_asm_file
+    from tools.timing import TimingOptions, write_pyperf
+
+    task = load_task(baseline_path, tests_dir, source)
+    text = read_asm_file(candidate)
+    sandbox = _sandbox(sandbox_mode, task.limits)
+    options = EvalOptions(
+        timing=TimingOptions(target=target_ci, max_seconds=max_seconds, seed=seed),
+        profile=not no_profile,
+    )
+    base = prepare_baseline(task, sandbox, with_profile=False)
+    result = evaluate(text, base, sandbox, options)
+    report = {"candidate": str(candidate), "baseline": str(baseline_path), **result.to_report()}
+    if pyperf_dir and result.timing and result.timing.baseline:
+        pyperf_dir.mkdir(parents=True, exist_ok=True)
+        write_pyperf(result.timing, pyperf_dir)
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+    else:
+        from agent.render import render_evaluation
+
+        render_evaluation(report)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: map failures to the exit-code contract."""
+    try:
+        cli.main(args=argv, prog_name="agent", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_BAD_INPUT)
+    except click.exceptions.Abort:
+        click.echo("agent: interrupted", err=True)
+        sys.exit(130)
+    except BadInput as exc:
+        click.echo(f"agent: error: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except KeyboardInterrupt:
+        click.echo("agent: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # the last line of defence: one line, unless asked
+        if os.environ.get("AGENT_DEBUG"):
+            raise
+        click.echo(f"agent: internal error: {type(exc).__name__}: {exc} "
+                   "(set AGENT_DEBUG=1 for a traceback)", err=True)
+        sys.exit(EXIT_INTERNAL)
+

@@ -1,0 +1,1 @@
+"""Prompt templates: plain text files with named placeholders, shipped as package data."""

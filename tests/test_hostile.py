@@ -1,0 +1,255 @@
+"""Hostile candidates are contained: one test each.
+
+Each program is C compiled to assembly on the host (trusted: it is ours), then
+assembled, linked and run only through the sandbox, as a candidate would be.
+After each: nothing written outside the sandbox, no process left behind, and
+the harness still answers.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tools.build import build
+from tools.sandbox import NOBODY, Sandbox
+from tools.task import Limits
+from tests.conftest import needs_sandbox
+
+pytestmark = needs_sandbox
+
+LIMITS = Limits(timeout_s=3.0, cpu_s=3, memory_mb=512, output_mb=4, file_mb=8, processes=16)
+HELLO = '#include <stdio.h>\nint main(void){puts("alive");return 0;}\n'
+
+
+def compile_c(source: str, tmp_path: Path) -> str:
+    c = tmp_path / "h.c"
+    c.write_text(source)
+    return subprocess.run(
+        ["gcc", "-O1", "-S", "-o", "-", str(c)], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def run_hostile(source: str, tmp_path: Path, stdin: bytes = b""):
+    sandbox = Sandbox(LIMITS)
+    built = build(compile_c(source, tmp_path), sandbox)
+    assert built.ok, built.errors
+    start = time.monotonic()
+    with sandbox.session([built.binary]) as session:
+        session.set_input(stdin)
+        result = session.run(0)
+    return result, time.monotonic() - start
+
+
+def leftover_processes() -> list[str]:
+    out = subprocess.run(["pgrep", "-u", str(NOBODY), "-a"], capture_output=True, text=True)
+    return out.stdout.splitlines()
+
+
+@pytest.fixture(autouse=True)
+def contained(tmp_path):
+    """After each test: no sandboxed process survives and the harness answers."""
+    sentinel = Path("/tmp") / f"hostile-{os.getpid()}"
+    yield
+    deadline = time.monotonic() + 3
+    while leftover_processes() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert leftover_processes() == []
+    assert not sentinel.exists()
+    result, _ = run_hostile(HELLO, tmp_path)
+    assert result.stdout == b"alive\n" and result.ok
+
+
+def test_fork_bomb_is_bounded(tmp_path):
+    result, elapsed = run_hostile(
+        "#include <unistd.h>\n#include <stdio.h>\n"
+        "int main(void){int n=0; for(int i=0;i<100000;i++) if(fork()==0) n++; else n++;"
+        "printf(\"%d\\n\", n); return 0;}\n",
+        tmp_path,
+    )
+    assert elapsed < LIMITS.timeout_s + 5
+
+
+def test_fork_bomb_hits_process_limit(tmp_path):
+    result, _ = run_hostile(
+        "#include <unistd.h>\n#include <stdio.h>\n"
+        "int main(void){int ok=0; for(int i=0;i<200;i++){pid_t p=fork(); if(p==0){pause();}"
+        " if(p>0) ok++;} printf(\"%d\\n\", ok); return 0;}\n",
+        tmp_path,
+    )
+    assert int(result.stdout) < LIMITS.processes
+
+
+def test_infinite_loop_times_out(tmp_path):
+    result, elapsed = run_hostile("int main(void){volatile int x=0; for(;;) x++;}\n", tmp_path)
+    assert result.timed_out or result.signal  # wall deadline or RLIMIT_CPU
+    assert elapsed < LIMITS.timeout_s + 5
+
+
+def test_sleeping_past_the_timeout_is_killed(tmp_path):
+    result, elapsed = run_hostile(
+        "#include <unistd.h>\nint main(void){sleep(100); return 0;}\n", tmp_path
+    )
+    assert result.timed_out
+    assert elapsed < LIMITS.timeout_s + 3
+
+
+def test_a_gigabyte_of_stdout_is_cut(tmp_path):
+    result, elapsed = run_hostile(
+        "#include <stdio.h>\n#include <string.h>\nint main(void){static char b[1<<20];"
+        "memset(b,'x',sizeof b); for(int i=0;i<1024;i++) fwrite(b,1,sizeof b,stdout); return 0;}\n",
+        tmp_path,
+    )
+    assert result.out_truncated
+    assert len(result.stdout) == LIMITS.output_mb << 20
+    assert elapsed < 10
+
+
+def test_allocating_64_gib_fails(tmp_path):
+    result, _ = run_hostile(
+        "#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n"
+        "int main(void){char *p = malloc(64UL<<30); if(!p){puts(\"refused\");return 1;}"
+        "memset(p, 1, 64UL<<30); puts(\"got it\"); return 0;}\n",
+        tmp_path,
+    )
+    assert result.stdout == b"refused\n"
+
+
+def test_writes_outside_the_sandbox_do_not_land(tmp_path):
+    task_dir = tmp_path / "task"
+    task_dir.mkdir()
+    targets = [
+        f"/root/hostile-{os.getpid()}",
+        f"/tmp/hostile-{os.getpid()}",
+        str(task_dir / "pwned"),
+        str(Path.home() / "pwned"),
+    ]
+    opens = "".join(
+        f'f=fopen("{t}","w"); if(f){{fputs("x",f); fclose(f); puts("wrote {t}");}}'
+        for t in targets
+    )
+    result, _ = run_hostile(
+        f"#include <stdio.h>\nint main(void){{FILE *f; {opens} return 0;}}\n", tmp_path
+    )
+    # Writing into the sandbox's own /tmp may succeed; none of it reaches the host.
+    for t in targets:
+        assert not Path(t).exists(), t
+    assert list(task_dir.iterdir()) == []
+
+
+def test_environment_and_parent_environ_are_invisible(tmp_path, monkeypatch):
+    secret = "sk-fake-hostile-test-0123456789"
+    monkeypatch.setenv("OPENAI_API_KEY", secret)
+    source = (
+        "#include <stdio.h>\n#include <stdlib.h>\nextern char **environ;\n"
+        "int main(void){char buf[1<<16]; const char *k=getenv(\"OPENAI_API_KEY\");"
+        "printf(\"env=%s\\n\", k?k:\"(none)\");"
+        "for(char **e=environ;*e;e++) printf(\"%s\\n\", *e);"
+        f'FILE *f=fopen("/proc/{os.getpid()}/environ","r");'
+        "if(f){size_t n=fread(buf,1,sizeof buf,f); fwrite(buf,1,n,stdout); fclose(f);}"
+        "else puts(\"no parent environ\");"
+        'f=fopen("/proc/1/environ","r"); if(f){size_t n=fread(buf,1,sizeof buf,f);'
+        "fwrite(buf,1,n,stdout); fclose(f);} return 0;}\n"
+    )
+    result, _ = run_hostile(source, tmp_path)
+    assert b"env=(none)" in result.stdout
+    assert secret.encode() not in result.stdout
+    assert b"no parent environ" in result.stdout
+
+
+def test_network_is_unreachable(tmp_path):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(0.5)
+    port = listener.getsockname()[1]
+    source = (
+        "#include <stdio.h>\n#include <string.h>\n#include <arpa/inet.h>\n"
+        "#include <sys/socket.h>\n#include <unistd.h>\n"
+        "int main(void){int s=socket(AF_INET,SOCK_STREAM,0); struct sockaddr_in a;"
+        "memset(&a,0,sizeof a); a.sin_family=AF_INET;"
+        f"a.sin_port=htons({port}); a.sin_addr.s_addr=htonl(0x7f000001);"
+        'if(connect(s,(struct sockaddr*)&a,sizeof a)==0){write(s,"hi",2);puts("connected");}'
+        'else puts("refused"); return 0;}\n'
+    )
+    try:
+        result, _ = run_hostile(source, tmp_path)
+        with pytest.raises(TimeoutError):
+            listener.accept()
+    finally:
+        listener.close()
+    assert result.stdout == b"refused\n"
+
+
+def test_background_child_after_exit_is_killed(tmp_path):
+    result, elapsed = run_hostile(
+        "#include <unistd.h>\n#include <stdio.h>\n"
+        "int main(void){if(fork()==0){close(1);close(2);setsid();sleep(100);_exit(0);}"
+        'puts("parent done"); return 0;}\n',
+        tmp_path,
+    )
+    assert result.stdout == b"parent done\n"
+    assert result.ok
+    assert elapsed < 2
+
+
+def test_background_child_holding_stdout_does_not_hang(tmp_path):
+    result, elapsed = run_hostile(
+        "#include <unistd.h>\n#include <stdio.h>\n"
+        "int main(void){setvbuf(stdout,0,_IONBF,0); if(fork()==0){setsid();"
+        'for(;;){sleep(1);puts(\"still here\");}} puts("parent done"); return 0;}\n',
+        tmp_path,
+    )
+    assert result.stdout.startswith(b"parent done\n")
+    assert elapsed < 2
+
+
+def test_exec_of_a_shell_stays_inside(tmp_path):
+    result, _ = run_hostile(
+        "#include <unistd.h>\nint main(void){char *a[]={\"/bin/sh\",\"-c\","
+        '"echo shell; ls /root 2>&1; cat /etc/shadow 2>&1; '
+        f"echo x > /tmp/hostile-{os.getpid()}; echo x > /root/hostile-{os.getpid()} 2>&1\",0};"
+        "execv(a[0],a); return 9;}\n",
+        tmp_path,
+    )
+    assert result.stdout.startswith(b"shell\n")
+    assert b"root:" not in result.stdout  # no /etc/shadow, no /etc/passwd
+    assert not Path(f"/root/hostile-{os.getpid()}").exists()
+
+
+def test_kill_everything_does_not_reach_the_harness(tmp_path):
+    result, _ = run_hostile(
+        "#include <signal.h>\n#include <stdio.h>\n"
+        'int main(void){puts("bye"); fflush(stdout); kill(-1, SIGKILL); return 0;}\n',
+        tmp_path,
+    )
+    assert os.getpid()  # we are still here; the autouse fixture checks the harness answers
+
+
+def test_incbin_is_rejected_and_cannot_read_host_files(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("top secret\n")
+    asm = compile_c(HELLO, tmp_path) + f'\t.section .rodata\n\t.incbin "{secret}"\n'
+    built = build(asm, Sandbox(LIMITS))
+    assert not built.ok
+    assert "not allowed" in built.errors[0].message
+    assert built.errors[0].line == asm.count("\n")
+    # Even past the check, the assembler runs where the file does not exist.
+    from tools.build import _assemble
+
+    raw = _assemble(asm, Sandbox(LIMITS), (), "x")
+    assert not raw.ok
+
+
+def test_include_cannot_echo_host_files(tmp_path):
+    secret = tmp_path / "secret.s"
+    secret.write_text("top secret line\n")
+    asm = f'\t.include "{secret}"\n' + compile_c(HELLO, tmp_path)
+    built = build(asm, Sandbox(LIMITS))
+    assert not built.ok
+    assert all("top secret" not in e.message for e in built.errors)

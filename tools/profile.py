@@ -1,0 +1,464 @@
+"""Find the hot lines of a candidate's assembly, so the next revision knows where time goes.
+
+Why it works: candidates are linked with `gcc -g prog.s`, so gas writes DWARF
+line info for the `.s` itself and a sampled address maps straight to a line of
+the assembly the model wrote. These machines have no hardware counters, so
+perf samples the `cpu-clock` software event (20 kHz, capped by the kernel's
+maximum); where perf is missing or refused, callgrind counts executed
+instructions per line instead (exact, but a few times slower). A hot line's
+percentage is its share of *all* samples of the run, libc and loader included,
+and `functions` shows where the rest went (e.g. scanf internals).
+
+Why sandboxed: the profile data is written while an untrusted program runs next
+to it, so recording and reporting both happen inside the sandbox; only the
+report text comes out, and it is parsed here as untrusted bytes. The binary is
+copied to the sandbox's /tmp first: perf cannot read symbols from the
+file-descriptor-backed (deleted) file the sandbox mounts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+import secrets
+import signal
+from collections import Counter
+from dataclasses import dataclass, field
+
+from tools.errors import BadInput
+from tools.sandbox import Sandbox, SandboxError
+
+TOOLS = ("auto", "perf", "callgrind")
+SAMPLE_HZ = 20000  # ~1000 samples for a 50 ms program; about 15% perf overhead here
+MAX_FUNCTIONS = 15
+REPORT_SLACK_S = 30.0  # wall time for perf report/script after the run
+CALLGRIND_SLOWDOWN = 10.0  # callgrind (line counts only) ran 4-5x slower than native here
+OUT_CAP = 64 << 20
+SEP = "\x1f"
+ASM_NAME = "prog.s"
+
+_COMMON = r"""
+W=$(mktemp -d /tmp/asmprof.XXXXXX) || exit 97
+trap 'rm -rf "$W"' EXIT
+cp "$1" "$W/prog" && chmod 555 "$W/prog" || exit 98
+cd "$W" || exit 98
+M="@@$2"
+"""
+
+_PERF_SCRIPT = (
+    _COMMON
+    + r"""
+command -v perf >/dev/null 2>&1 || { echo "$M missing"; exit 0; }
+F=$3
+R=$(cat /proc/sys/kernel/perf_event_max_sample_rate 2>/dev/null) || R=$F
+if [ "$R" -gt 0 ] 2>/dev/null && [ "$R" -lt "$F" ]; then F=$R; fi
+timeout -s INT -k 2 "$4" perf record -q -e cpu-clock -c "$((1000000000 / F))" --no-buildid-cache \
+  --max-size="$5" -o "$W/p.data" -- "$W/prog" >/dev/null 2>&1
+echo "$M status $?"
+if [ -s "$W/p.data" ] && perf report -i "$W/p.data" --stdio --header-only >/dev/null 2>&1; then
+  echo "$M functions"
+  perf report -i "$W/p.data" --stdio --no-children -q -t "$6" -F sample,dso,sym 2>/dev/null
+  echo "$M lines"
+  perf script -i "$W/p.data" -F ip,srcline --dsos prog 2>/dev/null | sort | uniq -c
+else
+  echo "$M error"
+  perf record -q -e cpu-clock -o "$W/probe.data" -- true 2>&1 >/dev/null </dev/null | head -c 2000
+fi
+"""
+)
+
+_CALLGRIND_SCRIPT = (
+    _COMMON
+    + r"""
+command -v valgrind >/dev/null 2>&1 || { echo "$M missing"; exit 0; }
+timeout -s TERM -k 2 "$3" valgrind --tool=callgrind --dump-instr=no --dump-line=yes \
+  --callgrind-out-file="$W/cg.out" --log-file="$W/vg.log" "$W/prog" >/dev/null 2>&1
+echo "$M status $?"
+if [ -s "$W/cg.out" ]; then
+  echo "$M data"
+  cat "$W/cg.out"
+else
+  echo "$M error"
+  grep -v '^==[0-9]*== *$' "$W/vg.log" 2>/dev/null | tail -c 2000
+fi
+"""
+)
+
+
+@dataclass(frozen=True)
+class HotLine:
+    line: int  # 1-based line in the candidate's .s
+    percent: float  # share of all samples (or of all instructions for callgrind)
+    text: str  # that line of the .s, stripped
+
+
+@dataclass(frozen=True)
+class HotFunction:
+    name: str  # symbol, e.g. "main" or "__isoc99_scanf"
+    dso: str  # "prog", "libc.so.6", "[kernel.kallsyms]" ...
+    percent: float
+
+
+@dataclass(frozen=True)
+class Profile:
+    tool: str  # "perf" | "callgrind" | "none"
+    hot_lines: tuple[HotLine, ...]  # sorted by percent desc, at most `top`
+    functions: tuple[HotFunction, ...]  # sorted desc, at most 15
+    samples: int  # perf sample count or total instructions (callgrind)
+    message: str = ""  # why the profile is empty (or partial), when it is
+
+
+class _Unavailable(Exception):
+    """The profiler could not run at all (not installed, not permitted)."""
+
+
+def profile(
+    binary: bytes,
+    asm: str,
+    stdin: bytes,
+    sandbox: Sandbox,
+    top: int = 10,
+    tool: str = "auto",
+) -> Profile:
+    """Run `binary` on `stdin` under a profiler in the sandbox; map samples to `asm` lines.
+
+    `tool="auto"` uses perf, and callgrind when perf is unavailable or caught no
+    sample at all (a program shorter than a sampling period). Never raises for
+    what the program or the profilers do: the message says what went wrong.
+    """
+    if tool not in TOOLS:
+        raise BadInput(f"unknown profiler {tool!r} (use {', '.join(TOOLS)})")
+    runners = {"perf": _perf, "callgrind": _callgrind}
+    order = ["perf", "callgrind"] if tool == "auto" else [tool]
+    reasons: list[str] = []
+    first: Profile | None = None
+    for name in order:
+        try:
+            prof = runners[name](binary, asm, stdin, sandbox, max(top, 0))
+        except _Unavailable as exc:
+            reasons.append(f"{name}: {exc}")
+            continue
+        if prof.samples > 0:
+            return prof
+        first = first or prof
+    if first is not None:
+        return first
+    what = " and ".join("valgrind" if n == "callgrind" else n for n in order)
+    verb = "are" if len(order) > 1 else "is"
+    return Profile(
+        "none", (), (), 0, f"{what} {verb} unavailable: no hot lines ({'; '.join(reasons)})"
+    )
+
+
+# -- perf ------------------------------------------------------------------------
+
+
+def _perf(binary: bytes, asm: str, stdin: bytes, sandbox: Sandbox, top: int) -> Profile:
+    lim = sandbox.limits
+    run_s = lim.timeout_s * 1.5 + 1.0  # sampling slows the program down
+    file_mb = max(lim.file_mb, 64)
+    box = sandbox.with_limits(dataclasses.replace(lim, file_mb=file_mb))
+    key = secrets.token_hex(8)
+    argv = ["sh", "-c", _PERF_SCRIPT, "sh", "{sb}/prog", key, str(SAMPLE_HZ)]
+    argv += [f"{run_s:g}", f"{file_mb // 2}M", SEP]
+    sections = _run(box, argv, binary, stdin, run_s + REPORT_SLACK_S, key)
+    if "missing" in sections:
+        raise _Unavailable("perf is not installed")
+    if "error" in sections or "functions" not in sections:
+        detail = _one_line(sections.get("error", "")) or _no_output(sections)
+        raise _Unavailable(f"perf record failed: {detail}")
+    functions = parse_perf_functions(sections["functions"])
+    line_counts = parse_perf_lines(sections.get("lines", ""))
+    total = max(sum(functions.values()), sum(line_counts.values()))
+    notes = _status_note(sections.get("status", ""), run_s)
+    if total == 0:
+        why = "perf recorded no samples (the run was shorter than a sampling period)"
+        return Profile("perf", (), (), 0, _join(why, notes))
+    return _assemble("perf", asm, line_counts, functions, total, top, notes)
+
+
+def parse_perf_functions(text: str) -> Counter[tuple[str, str]]:
+    """`perf report -t SEP -F sample,dso,sym` -> samples per (dso, symbol)."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for raw in text.splitlines():
+        parts = raw.split(SEP)
+        if len(parts) < 3 or not parts[0].strip().isdigit():
+            continue
+        name = re.sub(r"^\[[^\]]{1,3}\]\s*", "", SEP.join(parts[2:]).strip())
+        counts[(parts[1].strip(), name)] += int(parts[0])
+    return counts
+
+
+_SRCLINE = re.compile(r"^\s*(\d+)\s+(\S.*?):(\d+)(?:\s+\(discriminator \d+\))?\s*$")
+
+
+def parse_perf_lines(text: str) -> Counter[int]:
+    """`perf script -F ip,srcline | sort | uniq -c` -> samples per line of prog.s."""
+    counts: Counter[int] = Counter()
+    for raw in text.splitlines():
+        m = _SRCLINE.match(raw)
+        if m and _is_asm_file(m.group(2)) and int(m.group(3)) > 0:
+            counts[int(m.group(3))] += int(m.group(1))
+    return counts
+
+
+# -- callgrind -------------------------------------------------------------------
+
+
+def _callgrind(binary: bytes, asm: str, stdin: bytes, sandbox: Sandbox, top: int) -> Profile:
+    lim = sandbox.limits
+    run_s = lim.timeout_s * CALLGRIND_SLOWDOWN + 1.0
+    box = sandbox.with_limits(
+        dataclasses.replace(
+            lim,
+            cpu_s=max(lim.cpu_s, math.ceil(run_s)),
+            memory_mb=lim.memory_mb + 1024,  # valgrind's own share of the address space
+            file_mb=max(lim.file_mb, 64),
+        )
+    )
+    key = secrets.token_hex(8)
+    argv = ["sh", "-c", _CALLGRIND_SCRIPT, "sh", "{sb}/prog", key, f"{run_s:g}"]
+    sections = _run(box, argv, binary, stdin, run_s + REPORT_SLACK_S, key)
+    if "missing" in sections:
+        raise _Unavailable("valgrind is not installed")
+    if "data" not in sections:
+        detail = _one_line(sections.get("error", "")) or _no_output(sections)
+        raise _Unavailable(f"callgrind failed: {detail}")
+    costs = parse_callgrind(sections["data"])
+    line_counts: Counter[int] = Counter()
+    for (name, line), cost in costs.lines.items():
+        if _is_asm_file(name) and line > 0:
+            line_counts[line] += cost
+    functions: Counter[tuple[str, str]] = Counter()
+    for (obj, fn), cost in costs.functions.items():
+        functions[(obj.rsplit("/", 1)[-1], fn)] += cost
+    notes = _status_note(sections.get("status", ""), run_s)
+    if costs.total == 0:
+        return Profile("callgrind", (), (), 0, _join("callgrind counted no instructions", notes))
+    return _assemble("callgrind", asm, line_counts, functions, costs.total, top, notes)
+
+
+@dataclass
+class CallgrindCosts:
+    """Self costs of the first event (Ir) from a callgrind out file."""
+
+    lines: Counter[tuple[str, int]] = field(default_factory=Counter)  # (file, line)
+    functions: Counter[tuple[str, str]] = field(default_factory=Counter)  # (object, fn)
+    total: int = 0  # the file's totals/summary, or the sum of self costs
+
+
+_NAMESPACE = {
+    "ob": "ob",
+    "cob": "ob",
+    "fl": "fl",
+    "fi": "fl",
+    "fe": "fl",
+    "cfi": "fl",
+    "cfl": "fl",
+    "jfi": "fl",
+    "fn": "fn",
+    "cfn": "fn",
+    "jfn": "fn",
+}
+_SPEC = re.compile(r"^([a-z]+)=(.*)$")
+_HEADER = re.compile(r"^([A-Za-z][\w ]*):\s*(.*)$")
+_COMPRESSED = re.compile(r"^\((\d+)\)\s*(.*)$")
+
+
+def parse_callgrind(text: str) -> CallgrindCosts:
+    """Parse the callgrind format (valgrind manual, "Callgrind Format Specification").
+
+    Handles name compression (`(id) name` defines, `(id)` refers; fl/fi/fe/cfi
+    share one table, fn/cfn another, ob/cob a third), subposition compression
+    (`+N`, `-N`, `*` relative to the previous cost line; `0x` hex) and call
+    costs: the line after `calls=` is the callee's inclusive cost, which is
+    not the caller's self cost. Malformed lines are skipped.
+    """
+    out = CallgrindCosts()
+    names: dict[tuple[str, str], str] = {}
+    positions = ["line"]
+    event = 0
+    totals: int | None = None
+    obj = file = fn = ""
+    last: list[int] = [0]
+    in_call = False
+    self_sum = 0
+
+    def name(kind: str, value: str) -> str:
+        m = _COMPRESSED.match(value)
+        if not m:
+            return value.strip()
+        ident, given = m.group(1), m.group(2).strip()
+        if given:
+            names[(_NAMESPACE[kind], ident)] = given
+            return given
+        return names.get((_NAMESPACE[kind], ident), f"({ident})")
+
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        head = line[0]
+        if head.isdigit() or head in "+-*":
+            tokens = line.split()
+            if len(tokens) < len(positions):
+                continue
+            try:
+                pos = [_subposition(t, p) for t, p in zip(tokens, last, strict=False)]
+                costs = [int(t) for t in tokens[len(positions) :]]
+            except ValueError:
+                continue
+            last = pos
+            if in_call:
+                in_call = False  # inclusive cost of the call: not self cost
+                continue
+            cost = costs[event] if event < len(costs) else 0
+            if "line" in positions:
+                out.lines[(file, pos[positions.index("line")])] += cost
+            out.functions[(obj, fn)] += cost
+            self_sum += cost
+            continue
+        spec = _SPEC.match(line)
+        if spec:
+            key, value = spec.groups()
+            if key == "calls":
+                in_call = True
+            elif key in _NAMESPACE:
+                resolved = name(key, value)
+                if key == "ob":
+                    obj = resolved
+                elif key in ("fl", "fi", "fe"):
+                    file = resolved
+                elif key == "fn":
+                    fn = re.sub(r"'\d+$", "", resolved)  # recursion levels: one function
+            continue
+        header = _HEADER.match(line)
+        if header:
+            key, value = header.group(1).strip(), header.group(2).split()
+            if key == "positions" and value:
+                positions = value
+                last = [0] * len(positions)
+            elif key == "events" and value:
+                event = value.index("Ir") if "Ir" in value else 0
+            elif key in ("totals", "summary") and len(value) > event:
+                try:
+                    totals = max(totals or 0, int(value[event]))
+                except ValueError:
+                    pass
+    out.total = max(totals or 0, self_sum)
+    return out
+
+
+def _subposition(token: str, previous: int) -> int:
+    if token == "*":
+        return previous
+    sign = token[0] if token[0] in "+-" else ""
+    digits = token[len(sign) :]
+    value = int(digits, 16) if digits[:2].lower() == "0x" else int(digits)
+    if sign == "+":
+        return previous + value
+    return previous - value if sign else value
+
+
+# -- shared ----------------------------------------------------------------------
+
+
+def _run(
+    box: Sandbox, argv: list[str], binary: bytes, stdin: bytes, timeout: float, key: str
+) -> dict[str, str]:
+    """Run a profiling script in the sandbox; split its output at `@@key name` markers."""
+    try:
+        done = box.run(
+            argv, files={"prog": (binary, 0o555)}, stdin=stdin, timeout=timeout, out_cap=OUT_CAP
+        )
+    except (SandboxError, OSError) as exc:
+        raise _Unavailable(f"the sandbox failed: {exc}") from exc
+    sections: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    marker = f"@@{key} "
+    for line in done.stdout.decode("utf-8", "replace").splitlines():
+        if line.startswith(marker):
+            label, _, rest = line[len(marker) :].partition(" ")
+            current = sections.setdefault(label, [])
+            if rest:
+                current.append(rest)
+        elif current is not None:
+            current.append(line)
+    result = {k: "\n".join(v) for k, v in sections.items()}
+    if done.timed_out:
+        result.setdefault("timed_out", "1")
+    if done.returncode not in (0, None) and not sections:
+        result["sandbox"] = done.stderr.decode("utf-8", "replace")
+    return result
+
+
+def _assemble(
+    tool: str,
+    asm: str,
+    line_counts: Counter[int],
+    functions: Counter[tuple[str, str]],
+    total: int,
+    top: int,
+    notes: str,
+) -> Profile:
+    source = asm.split("\n")  # gas counts lines by newline only
+    hot = [
+        HotLine(n, count * 100.0 / total, source[n - 1].strip())
+        for n, count in line_counts.items()
+        if count > 0 and n <= len(source)
+    ]
+    hot.sort(key=lambda h: (-h.percent, h.line))
+    funcs = [
+        HotFunction(name, dso, count * 100.0 / total)
+        for (dso, name), count in functions.items()
+        if count > 0
+    ]
+    funcs.sort(key=lambda f: (-f.percent, f.dso, f.name))
+    message = notes
+    if not hot:
+        unit = "samples" if tool == "perf" else "instructions"
+        why = f"none of the {total} {unit} fell on lines of the .s"
+        if re.search(r"^\s*\.loc\s", asm, re.M):
+            why += " (its .loc directives map the code to its C source instead)"
+        message = _join(why, notes)
+    return Profile(tool, tuple(hot[:top]), tuple(funcs[:MAX_FUNCTIONS]), total, message)
+
+
+def _status_note(status: str, run_s: float) -> str:
+    """What the program's exit status says about how complete the profile is."""
+    try:
+        code = int(status.split()[0])
+    except (ValueError, IndexError):
+        return ""
+    if code == 124:
+        return f"the program was stopped after {run_s:g} s: the profile covers that part"
+    if code > 128:
+        try:
+            name = signal.Signals(code - 128).name
+        except ValueError:
+            name = f"signal {code - 128}"
+        return f"the program was killed by {name}"
+    if code != 0:
+        return f"the program exited with status {code}"
+    return ""
+
+
+def _is_asm_file(name: str) -> bool:
+    return name == ASM_NAME or name.endswith("/" + ASM_NAME)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:300]
+
+
+def _no_output(sections: dict[str, str]) -> str:
+    if "timed_out" in sections:
+        return "the profiling run timed out"
+    if "sandbox" in sections:
+        return _one_line(sections["sandbox"]) or "the sandbox failed"
+    return "no profile data"
+
+
+def _join(*parts: str) -> str:
+    return "; ".join(p for p in parts if p)

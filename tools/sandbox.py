@@ -1,0 +1,448 @@
+"""Run untrusted programs (candidates, and the tools that touch them) in bubblewrap.
+
+Why each piece is here:
+- bwrap with `--unshare-all --clearenv --die-with-parent --new-session`: no
+  network, no view of other processes, no API keys, nothing left behind.
+- The sandbox sees only read-only system folders, the files handed to it by
+  file descriptor (`--ro-bind-data`), and an empty size-limited tmpfs: no test
+  files, expected outputs or host paths are mounted; input comes on stdin.
+- It starts under the unprivileged uid 65534 when we are root, because
+  RLIMIT_NPROC means nothing to root, even inside a user namespace.
+- rlimits bound CPU, memory, file size and open files; a wall-clock timeout
+  kills the whole process tree; output is read up to a cap, then killed.
+
+`Sandbox.run` is for one-shot commands (assembling, profiling); `Session`
+speaks to the trusted runner (`runner.c`) that forks many runs inside one
+sandbox, for tests and timing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from tools.errors import BadInput
+from tools.task import Limits
+
+NOBODY = 65534
+INSIDE = "/sb"
+SYSTEM_DIRS = ("/usr", "/etc/alternatives", "/etc/ld.so.cache")
+RUNNER_SOURCE = Path(__file__).with_name("runner.c")
+
+
+class SandboxError(RuntimeError):
+    """The sandbox itself failed (not the program in it)."""
+
+
+@dataclass(frozen=True)
+class Completed:
+    """What a one-shot sandboxed command did."""
+
+    returncode: int
+    stdout: bytes
+    stderr: bytes
+    timed_out: bool
+    truncated: bool
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """One run of a binary inside a runner session (times in microseconds)."""
+
+    index: int
+    exit_code: int  # -1 when killed by a signal
+    signal: int
+    timed_out: bool
+    user_us: int
+    sys_us: int
+    wall_us: int
+    cycles: int  # -1 when the machine has no hardware counter
+    out_len: int
+    out_truncated: bool
+    out_hash: str
+    stdout: bytes
+    stderr: bytes
+
+    @property
+    def cpu_us(self) -> int:
+        return self.user_us + self.sys_us
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == 0 and not self.timed_out and not self.out_truncated
+
+
+def cache_dir() -> Path:
+    """Our cache folder (runner binary, built candidates)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    path = Path(base) / "asm-superopt"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def runner_binary() -> Path:
+    """Build the trusted runner from our own C source once, keyed by its hash."""
+    source = RUNNER_SOURCE.read_bytes()
+    digest = hashlib.sha256(source).hexdigest()[:16]
+    path = cache_dir() / f"runner-{digest}"
+    if not path.exists():
+        tmp = path.with_suffix(f".tmp{os.getpid()}")
+        proc = subprocess.run(
+            ["gcc", "-O2", "-o", str(tmp), str(RUNNER_SOURCE)], capture_output=True, text=True
+        )
+        if proc.returncode != 0:
+            raise SandboxError(f"cannot build the timing runner: {proc.stderr.strip()}")
+        tmp.replace(path)
+    return path
+
+
+def _memfd(name: str, data: bytes) -> int:
+    fd = os.memfd_create(name, 0)
+    os.write(fd, data) if len(data) < (1 << 20) else _write_all(fd, data)
+    os.lseek(fd, 0, os.SEEK_SET)
+    return fd
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+class Sandbox:
+    """A policy for running untrusted code: bwrap (the default) or none (opt-out)."""
+
+    def __init__(self, limits: Limits | None = None, mode: str = "bwrap", warn=None):
+        if mode not in ("bwrap", "none"):
+            raise BadInput(f"unknown sandbox mode {mode!r} (use bwrap or none)")
+        self.limits = limits or Limits()
+        self.mode = mode
+        self._warn = warn or (lambda msg: print(msg, file=sys.stderr))
+        if mode == "bwrap" and not shutil.which("bwrap"):
+            raise BadInput(
+                "bubblewrap (bwrap) is not installed: install it (apt-get install bubblewrap) "
+                "or pass --sandbox none to run candidates unconfined"
+            )
+
+    def with_limits(self, limits: Limits) -> Sandbox:
+        return Sandbox(limits, self.mode, self._warn)
+
+    # -- command lines -------------------------------------------------------
+
+    def _prefix(
+        self, files: dict[str, tuple[bytes, int]], fds: list[int], runner: bool = False
+    ) -> tuple[list, str]:
+        """The argv prefix that confines a command, and the folder where its files are."""
+        lim = self.limits
+        if self.mode == "none":
+            self._warn("warning: --sandbox none: untrusted code runs unconfined on this machine")
+            import tempfile
+
+            root = tempfile.mkdtemp(prefix="asm-superopt-")
+            for name, (data, mode) in files.items():
+                path = Path(root, name)
+                path.write_bytes(data)
+                path.chmod(mode)
+            return self._prlimit(with_nproc=False, runner=runner), root
+        cmd: list[str] = []
+        if os.geteuid() == 0:
+            cmd += ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+        cmd += self._prlimit(with_nproc=True, runner=runner)
+        cmd += [
+            "bwrap",
+            "--unshare-all",
+            "--die-with-parent",
+            "--new-session",
+            "--clearenv",
+            "--setenv",
+            "PATH",
+            "/usr/bin:/bin",
+            "--setenv",
+            "LC_ALL",
+            "C",
+        ]
+        for path in SYSTEM_DIRS:
+            if os.path.exists(path):
+                cmd += ["--ro-bind", path, path]
+        cmd += ["--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64"]
+        cmd += ["--symlink", "usr/bin", "/bin", "--symlink", "usr/sbin", "/sbin"]
+        cmd += ["--proc", "/proc", "--dev", "/dev"]
+        cmd += ["--size", str(lim.file_mb << 20), "--tmpfs", "/tmp"]
+        for name, (data, mode) in files.items():
+            fd = _memfd(name, data)
+            fds.append(fd)
+            cmd += ["--perms", f"{mode:o}", "--ro-bind-data", str(fd), f"{INSIDE}/{name}"]
+        cmd += ["--chdir", "/tmp"]
+        return cmd, INSIDE
+
+    def _prlimit(self, with_nproc: bool, runner: bool) -> list[str]:
+        """rlimits for the whole sandbox. The runner holds each test's input in a
+        memfd (which counts against RLIMIT_FSIZE) and sets the per-run limits on
+        its children itself, so a runner session gets only the process limit."""
+        lim = self.limits
+        cmd = ["prlimit", "--core=0"]
+        if not runner:
+            cmd += [
+                f"--cpu={lim.cpu_s}",
+                f"--as={max(lim.memory_mb, 1024) << 20}",
+                f"--fsize={lim.file_mb << 20}",
+                "--nofile=64",
+            ]
+        if with_nproc:
+            cmd.append(f"--nproc={self._nproc()}")
+        return [*cmd, "--"]
+
+    def _nproc(self) -> int:
+        """RLIMIT_NPROC counts every process of the uid, so a non-root user's own
+        processes must fit under it too."""
+        if os.geteuid() == 0:
+            return self.limits.processes
+        mine = sum(
+            1 for p in Path("/proc").iterdir() if p.name.isdigit() and _owner(p) == os.geteuid()
+        )
+        return self.limits.processes + mine
+
+    # -- one-shot commands ---------------------------------------------------
+
+    def run(
+        self,
+        argv: list[str],
+        files: dict[str, tuple[bytes, int]] | None = None,
+        stdin: bytes = b"",
+        timeout: float | None = None,
+        out_cap: int | None = None,
+    ) -> Completed:
+        """Run `argv` confined; `{sb}` in argv names the folder holding `files`."""
+        fds: list[int] = []
+        try:
+            prefix, root = self._prefix(files or {}, fds)
+            full = prefix + [a.replace("{sb}", root) for a in argv]
+            return _communicate(
+                full,
+                stdin,
+                fds,
+                timeout if timeout is not None else self.limits.timeout_s,
+                out_cap if out_cap is not None else self.limits.output_mb << 20,
+            )
+        finally:
+            for fd in fds:
+                os.close(fd)
+            if self.mode == "none" and "root" in locals():
+                shutil.rmtree(root, ignore_errors=True)
+
+    def session(self, binaries: list[bytes], cpu: int | None = None) -> Session:
+        """A runner session that can run each of `binaries` many times."""
+        return Session(self, binaries, cpu)
+
+
+def _owner(path: Path) -> int:
+    try:
+        return path.stat().st_uid
+    except OSError:
+        return -1
+
+
+def _communicate(
+    argv: list[str],
+    stdin: bytes,
+    fds: list[int],
+    timeout: float,
+    out_cap: int,
+) -> Completed:
+    """Popen with a wall-clock timeout that kills the process group and capped reads."""
+    proc = subprocess.Popen(
+        argv,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        pass_fds=fds,
+        start_new_session=True,
+    )
+    out, err = bytearray(), bytearray()
+    truncated = threading.Event()
+
+    def pump(stream, buf: bytearray, cap: int) -> None:
+        while chunk := stream.read1(1 << 16):
+            if len(buf) + len(chunk) > cap:
+                buf += chunk[: cap - len(buf)]
+                truncated.set()
+                _kill(proc)
+                break
+            buf += chunk
+        stream.close()
+
+    def feed() -> None:
+        try:
+            proc.stdin.write(stdin)
+        except (BrokenPipeError, OSError):
+            pass
+        finally:
+            try:
+                proc.stdin.close()
+            except OSError:
+                pass
+
+    threads = [
+        threading.Thread(target=pump, args=(proc.stdout, out, out_cap), daemon=True),
+        threading.Thread(target=pump, args=(proc.stderr, err, 1 << 20), daemon=True),
+        threading.Thread(target=feed, daemon=True),
+    ]
+    for t in threads:
+        t.start()
+    timed_out = False
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        _kill(proc)
+        proc.wait()
+    for t in threads:
+        t.join(5)
+    return Completed(proc.returncode, bytes(out), bytes(err), timed_out, truncated.is_set())
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    """Kill the command's whole process group (bwrap takes its namespace down with it)."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+class Session:
+    """A conversation with the trusted runner inside one sandbox (see runner.c)."""
+
+    def __init__(self, sandbox: Sandbox, binaries: list[bytes], cpu: int | None):
+        self.sandbox = sandbox
+        lim = sandbox.limits
+        files = {"runner": (runner_binary().read_bytes(), 0o555)}
+        for i, data in enumerate(binaries):
+            files[f"prog{i}"] = (data, 0o555)
+        self._fds: list[int] = []
+        prefix, root = sandbox._prefix(files, self._fds, runner=True)
+        self._root = root
+        args = [
+            f"{root}/runner",
+            "--cpu-s",
+            str(lim.cpu_s),
+            "--as",
+            str(lim.memory_mb << 20),
+            "--fsize",
+            str(lim.file_mb << 20),
+            "--nofile",
+            "64",
+            "--nproc",
+            str(lim.processes),
+            "--timeout-ms",
+            str(int(lim.timeout_s * 1000)),
+            "--out-cap",
+            str(lim.output_mb << 20),
+            "--sandboxed",
+            "1" if sandbox.mode == "bwrap" else "0",
+        ]
+        if cpu is not None:
+            args += ["--cpu", str(cpu)]
+        args += [f"{root}/prog{i}" for i in range(len(binaries))]
+        self._proc = subprocess.Popen(
+            prefix + args,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            pass_fds=self._fds,
+            start_new_session=True,
+        )
+        self._stderr = bytearray()
+        self._err_thread = threading.Thread(target=self._drain_stderr, daemon=True)
+        self._err_thread.start()
+        self._timer: threading.Timer | None = None
+
+    def _drain_stderr(self) -> None:
+        while chunk := self._proc.stderr.read1(1 << 16):
+            if len(self._stderr) < (1 << 16):
+                self._stderr += chunk
+
+    def set_input(self, data: bytes) -> None:
+        self._send(b"INPUT %d\n" % len(data) + data)
+
+    def run(self, index: int, send_output: bool = True) -> RunResult:
+        """Run binary `index` once on the current input."""
+        self._send(b"RUN %d %d\n" % (index, 1 if send_output else 0))
+        # The runner enforces the per-run deadline; this one guards the runner.
+        watchdog = threading.Timer(self.sandbox.limits.timeout_s + 30, lambda: _kill(self._proc))
+        watchdog.start()
+        try:
+            head = self._proc.stdout.readline()
+            if not head.startswith(b"R "):
+                raise SandboxError(self._failure("runner gave no result"))
+            f = head.split()
+            sent, err_len = int(f[13]), int(f[12])
+            stdout = self._read_exact(sent)
+            stderr = self._read_exact(err_len)
+        finally:
+            watchdog.cancel()
+        return RunResult(
+            index=int(f[1]),
+            exit_code=int(f[2]),
+            signal=int(f[3]),
+            timed_out=f[4] == b"1",
+            user_us=int(f[5]),
+            sys_us=int(f[6]),
+            wall_us=int(f[7]),
+            cycles=int(f[8]),
+            out_len=int(f[9]),
+            out_truncated=f[10] == b"1",
+            out_hash=f[11].decode(),
+            stdout=stdout,
+            stderr=stderr,
+        )
+
+    def _read_exact(self, n: int) -> bytes:
+        data = self._proc.stdout.read(n) if n else b""
+        if len(data) != n:
+            raise SandboxError(self._failure("runner output cut short"))
+        return data
+
+    def _send(self, data: bytes) -> None:
+        try:
+            self._proc.stdin.write(data)
+            self._proc.stdin.flush()
+        except (BrokenPipeError, OSError) as exc:
+            raise SandboxError(self._failure("runner is gone")) from exc
+
+    def _failure(self, what: str) -> str:
+        try:
+            self._proc.wait(2)
+        except subprocess.TimeoutExpired:
+            pass
+        detail = bytes(self._stderr).decode("utf-8", "replace").strip()
+        return f"{what} (exit {self._proc.returncode}){': ' + detail if detail else ''}"
+
+    def close(self) -> None:
+        try:
+            if self._proc.poll() is None:
+                self._proc.stdin.write(b"QUIT\n")
+                self._proc.stdin.flush()
+                self._proc.stdin.close()
+                self._proc.wait(5)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+        _kill(self._proc)
+        self._proc.wait()
+        for fd in self._fds:
+            os.close(fd)
+        self._fds.clear()
+        if self.sandbox.mode == "none":
+            shutil.rmtree(self._root, ignore_errors=True)
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

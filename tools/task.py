@@ -1,0 +1,579 @@
+"""Load a task: the assembly to beat, its tests, optional C source, build options,
+output comparison mode and limits.
+
+Everything here is user input, so every unusable input raises `BadInput` with one
+line that says what is wrong and where; nothing reaches the harness half-checked.
+
+Task folder layout::
+
+    prog.s            the baseline assembly (or exactly one *.s file)
+    prog.c            optional C source (same stem as the .s)
+    tests/NAME.in     stdin of test NAME
+    tests/NAME.out    its expected stdout
+    task.toml         optional settings, below
+
+task.toml (every key optional; unknown keys are errors, so typos do not pass
+silently)::
+
+    name = "collatz"          # task name (default: the folder, or the .s stem)
+    generator = "gen.py"      # input generator for differential testing
+    link_flags = ["-lm"]      # extra gcc flags when linking the assembly
+
+    [compare]
+    mode = "exact"            # "exact" | "whitespace" | "float"
+    rel_tol = 1e-6            # "float": numeric tokens equal within rel_tol ...
+    abs_tol = 1e-9            # ... or abs_tol
+
+    [limits]                  # per test run
+    timeout_s = 10            # wall clock, seconds
+    cpu_s = 10                # RLIMIT_CPU, seconds
+    memory_mb = 2048          # RLIMIT_AS
+    output_mb = 64            # stdout cap
+    file_mb = 16              # RLIMIT_FSIZE and the sandbox tmpfs size
+    processes = 32            # process limit
+
+Dataset records (the SuperCoder paper's schema, JSON lines or parquet) carry
+`extra_info.inputs`, `extra_info.outputs`, `extra_info.c_code` and
+`extra_info.unoptimized_assembly`. The paper's public code fills the latter with
+`gcc -O0` output, so such tasks are marked `baseline="dataset-O0"`;
+`rebuild_baseline` recompiles the C source (at -O3 by default) to beat the
+baseline the paper reports speedups against.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+import re
+import subprocess
+import tomllib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tools.errors import BadInput
+
+COMPARE_MODES = ("exact", "whitespace", "float")
+
+
+@dataclass(frozen=True)
+class TestCase:
+    """One test: bytes fed to stdin and the stdout expected back."""
+
+    __test__ = False  # not a pytest test class, despite the name
+
+    name: str
+    input: bytes
+    expected: bytes
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for one run of a program on one test."""
+
+    timeout_s: float = 10.0  # wall clock per run
+    cpu_s: int = 10  # RLIMIT_CPU per run
+    memory_mb: int = 2048  # RLIMIT_AS per run
+    output_mb: int = 64  # stdout cap per run
+    file_mb: int = 16  # RLIMIT_FSIZE and the sandbox tmpfs size
+    processes: int = 32  # process limit
+
+
+@dataclass(frozen=True)
+class Compare:
+    """How a test's actual stdout is compared with the expected one.
+
+    "exact": byte for byte. "whitespace": trailing whitespace on each line and
+    trailing blank lines are ignored. "float": whitespace-separated tokens;
+    numeric ones must agree within rel_tol or abs_tol, others exactly, and the
+    token counts must match.
+    """
+
+    mode: str = "exact"
+    rel_tol: float = 1e-6
+    abs_tol: float = 1e-9
+
+    def __post_init__(self) -> None:
+        if self.mode not in COMPARE_MODES:
+            raise BadInput(
+                f"unknown compare mode {self.mode!r} (known: {', '.join(COMPARE_MODES)})"
+            )
+
+
+@dataclass(frozen=True)
+class Task:
+    """Everything needed to evaluate candidates for one program."""
+
+    name: str
+    asm: str  # the baseline assembly text
+    tests: tuple[TestCase, ...]
+    source: str | None = None  # C source if any
+    link_flags: tuple[str, ...] = ()
+    compare: Compare = Compare()
+    limits: Limits = Limits()
+    root: Path | None = None  # the folder holding the task's files, if loaded from files
+    asm_path: Path | None = None
+    baseline: str = "given"  # where the baseline came from: "given", "dataset-O0", "gcc-O3"
+    generator: str | None = None  # input generator for differential testing (task.toml)
+
+
+# ---------------------------------------------------------------------------
+# files
+
+
+def _read_text(path: Path, what: str = "file") -> str:
+    """Read a user text file; missing, unreadable, binary or empty -> BadInput."""
+    if not path.exists():
+        raise BadInput(f"no such file: {path}")
+    if path.is_dir():
+        raise BadInput(f"{path} is a folder, not a file")
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise BadInput(f"cannot read {path}: {e.strerror or e}") from None
+    if not data.strip():
+        raise BadInput(f"{path} is empty")
+    if b"\0" in data:
+        raise BadInput(f"{path} is binary data, not {what}")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadInput(f"{path} is binary data, not {what}") from None
+
+
+def read_asm_file(path: Path) -> str:
+    """Read a candidate or baseline `.s`: text that must be x86-64 assembly with a main."""
+    from tools.asm import check_x86_64
+
+    text = _read_text(path, "assembly text")
+    try:
+        check_x86_64(text)
+    except BadInput as exc:
+        raise BadInput(f"{path}: {exc}") from None
+    return text
+
+
+def _natural_key(name: str) -> list[Any]:
+    """Sort key that orders t2 before t10."""
+    return [(0, int(p), p) if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", name)]
+
+
+def load_tests(tests_dir: Path) -> tuple[TestCase, ...]:
+    """Read NAME.in + NAME.out pairs, in natural name order. Other files are ignored."""
+    tests_dir = Path(tests_dir)
+    if not tests_dir.is_dir():
+        if tests_dir.exists():
+            raise BadInput(f"tests folder {tests_dir} is not a folder")
+        raise BadInput(f"no tests folder: {tests_dir} (expected NAME.in + NAME.out pairs)")
+    ins: dict[str, Path] = {}
+    outs: dict[str, Path] = {}
+    try:
+        entries = sorted(tests_dir.iterdir())
+    except OSError as e:
+        raise BadInput(f"cannot read {tests_dir}: {e.strerror or e}") from None
+    for p in entries:
+        if p.name.startswith(".") or not p.is_file():
+            continue
+        if p.suffix == ".in":
+            ins[p.stem] = p
+        elif p.suffix == ".out":
+            outs[p.stem] = p
+    for stem in sorted(set(ins) ^ set(outs), key=_natural_key):
+        have, missing = (ins[stem], f"{stem}.out") if stem in ins else (outs[stem], f"{stem}.in")
+        raise BadInput(f"unpaired test file: {have} has no {missing}")
+    if not ins:
+        raise BadInput(f"no tests in {tests_dir} (expected NAME.in + NAME.out pairs)")
+    tests = []
+    for stem in sorted(ins, key=_natural_key):
+        try:
+            tests.append(TestCase(stem, ins[stem].read_bytes(), outs[stem].read_bytes()))
+        except OSError as e:
+            raise BadInput(f"cannot read test {tests_dir / stem}: {e.strerror or e}") from None
+    return tuple(tests)
+
+
+# ---------------------------------------------------------------------------
+# task.toml
+
+_TOP_KEYS = ("compare", "generator", "limits", "link_flags", "name")
+_COMPARE_KEYS = tuple(f.name for f in dataclasses.fields(Compare))
+_LIMIT_KEYS = tuple(f.name for f in dataclasses.fields(Limits))
+
+
+def _check_keys(where: str, table: dict, known: Iterable[str], prefix: str = "") -> None:
+    known = sorted(known)
+    for key in table:
+        if key not in known:
+            raise BadInput(f"{where}: unknown key '{prefix}{key}' (known: {', '.join(known)})")
+
+
+def _number(where: str, key: str, value: Any, *, integer: bool) -> float | int:
+    """A positive (or, for tolerances, non-negative) finite number of the right kind."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        kind = "an integer" if integer else "a number"
+        raise BadInput(f"{where}: {key} must be {kind}, not {type(value).__name__}")
+    if integer and not isinstance(value, int):
+        raise BadInput(f"{where}: {key} must be an integer, not {value!r}")
+    if not math.isfinite(value):
+        raise BadInput(f"{where}: {key} must be finite, not {value!r}")
+    return value
+
+
+def parse_task_toml(path: Path) -> dict:
+    """Read and validate task.toml.
+
+    Returns only the keys present, converted: "name" and "generator" (str),
+    "link_flags" (tuple of str), "compare" (`Compare`), "limits" (`Limits`, with
+    defaults for the keys not given).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise BadInput(f"no such file: {path}")
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise BadInput(f"cannot read {path}: {e.strerror or e}") from None
+    where = str(path)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadInput(f"{where}: not valid TOML: not UTF-8 text") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        msg = " ".join(str(e).split())
+        raise BadInput(f"{where}: not valid TOML: {msg}") from None
+    _check_keys(where, data, _TOP_KEYS)
+    out: dict[str, Any] = {}
+    for key in ("name", "generator"):
+        if key in data:
+            value = data[key]
+            if not isinstance(value, str) or not value.strip():
+                raise BadInput(f"{where}: {key} must be a non-empty string")
+            out[key] = value.strip()
+    if "link_flags" in data:
+        flags = data["link_flags"]
+        if not isinstance(flags, list) or not all(isinstance(f, str) and f for f in flags):
+            raise BadInput(f'{where}: link_flags must be a list of strings, e.g. ["-lm"]')
+        out["link_flags"] = tuple(flags)
+    if "compare" in data:
+        table = data["compare"]
+        if not isinstance(table, dict):
+            raise BadInput(f"{where}: compare must be a table ([compare])")
+        _check_keys(where, table, _COMPARE_KEYS, "compare.")
+        mode = table.get("mode", Compare.mode)
+        if mode not in COMPARE_MODES:
+            raise BadInput(
+                f"{where}: compare.mode must be one of {', '.join(COMPARE_MODES)}, not {mode!r}"
+            )
+        tols = {}
+        for key in ("rel_tol", "abs_tol"):
+            if key in table:
+                value = _number(where, f"compare.{key}", table[key], integer=False)
+                if value < 0:
+                    raise BadInput(f"{where}: compare.{key} must be >= 0, not {value!r}")
+                tols[key] = float(value)
+        out["compare"] = Compare(mode=mode, **tols)
+    if "limits" in data:
+        table = data["limits"]
+        if not isinstance(table, dict):
+            raise BadInput(f"{where}: limits must be a table ([limits])")
+        _check_keys(where, table, _LIMIT_KEYS, "limits.")
+        values: dict[str, Any] = {}
+        for key, value in table.items():
+            integer = key != "timeout_s"
+            number = _number(where, f"limits.{key}", value, integer=integer)
+            if number <= 0:
+                raise BadInput(f"{where}: limits.{key} must be > 0, not {value!r}")
+            values[key] = number if integer else float(number)
+        out["limits"] = Limits(**values)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# tasks from files
+
+
+def load_task(asm_path: Path, tests_dir: Path | None = None, source: Path | None = None) -> Task:
+    """Load the .s file, its tests (default: tests/ beside it), its C source
+    (default: the same stem with .c, if present) and task.toml beside it.
+
+    The name is task.toml's `name`, else the folder's name when the file is the
+    conventional prog.s, else the file's stem. A folder is loaded as by
+    `load_task_dir`.
+    """
+    asm_path = Path(asm_path)
+    if asm_path.is_dir() and tests_dir is None and source is None:
+        return load_task_dir(asm_path)
+    default_name = asm_path.absolute().parent.name if asm_path.stem == "prog" else asm_path.stem
+    return _load(asm_path, tests_dir, source, default_name)
+
+
+def load_task_dir(folder: Path) -> Task:
+    """Load a task folder: prog.s (or its only .s file), tests/, optional prog.c and
+    task.toml. Without a name in task.toml the task is named after the folder."""
+    folder = Path(folder)
+    if not folder.exists():
+        raise BadInput(f"no such folder: {folder}")
+    if not folder.is_dir():
+        raise BadInput(f"{folder} is not a folder")
+    asm_path = folder / "prog.s"
+    if not asm_path.is_file():
+        candidates = sorted(p for p in folder.glob("*.s") if p.is_file())
+        if not candidates:
+            raise BadInput(f"no prog.s in {folder}")
+        if len(candidates) > 1:
+            names = ", ".join(p.name for p in candidates)
+            raise BadInput(f"{folder} has several .s files ({names}); name the baseline prog.s")
+        asm_path = candidates[0]
+    return _load(asm_path, None, None, folder.absolute().name)
+
+
+def _load(asm_path: Path, tests_dir: Path | None, source: Path | None, default_name: str) -> Task:
+    asm = _read_text(asm_path, "assembly text")
+    toml_path = asm_path.parent / "task.toml"
+    settings = parse_task_toml(toml_path) if toml_path.exists() else {}
+    tests = load_tests(Path(tests_dir) if tests_dir is not None else asm_path.parent / "tests")
+    src_text = None
+    if source is not None:
+        src_text = _read_text(Path(source), "C source text")
+    elif asm_path.with_suffix(".c").is_file():
+        src_text = _read_text(asm_path.with_suffix(".c"), "C source text")
+    return Task(
+        name=settings.get("name") or default_name,
+        asm=asm,
+        tests=tests,
+        source=src_text,
+        link_flags=settings.get("link_flags", ()),
+        compare=settings.get("compare", Compare()),
+        limits=settings.get("limits", Limits()),
+        root=asm_path.absolute().parent,
+        asm_path=asm_path.absolute(),
+        generator=settings.get("generator"),
+    )
+
+
+# ---------------------------------------------------------------------------
+# dataset records
+
+_NAME_KEYS = ("problem_id", "id", "name")
+_FENCE = re.compile(r"^\s*```[\w+-]*[ \t]*\n(.*?)\n?```\s*$", re.S)
+
+
+def _record_str(info: dict, key: str, name: str, *, required: bool) -> str | None:
+    if key not in info or info[key] is None:
+        if required:
+            raise BadInput(f"record {name}: missing field 'extra_info.{key}'")
+        return None
+    value = info[key]
+    if not isinstance(value, str):
+        raise BadInput(f"record {name}: extra_info.{key} must be a string")
+    return value
+
+
+def _record_strings(info: dict, key: str, name: str) -> list[str]:
+    if key not in info or info[key] is None:
+        raise BadInput(f"record {name}: missing field 'extra_info.{key}'")
+    value = info[key]
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise BadInput(f"record {name}: extra_info.{key} must be a list of strings")
+    items = list(value)
+    if not all(isinstance(v, str) for v in items):
+        raise BadInput(f"record {name}: extra_info.{key} must be a list of strings")
+    return items
+
+
+def record_name(record: dict, default: str) -> str:
+    """The record's own name (problem_id, id or name; top level or in extra_info)."""
+    info = record.get("extra_info")
+    for table in (record, info if isinstance(info, dict) else {}):
+        for key in _NAME_KEYS:
+            value = table.get(key)
+            if isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip():
+                return str(value).strip()
+    return default
+
+
+def task_from_record(record: dict, name: str) -> Task:
+    """Build a task from one dataset record. `name` is used when the record has
+    no problem_id/id/name of its own. Tests are named t1..tN; the baseline is the
+    dataset's assembly (`baseline="dataset-O0"`); programs link with -lm, as in
+    the paper's harness."""
+    if not isinstance(record, dict):
+        raise BadInput(f"record {name}: expected an object, not {type(record).__name__}")
+    name = record_name(record, name)
+    if "extra_info" not in record or record["extra_info"] is None:
+        raise BadInput(f"record {name}: missing field 'extra_info'")
+    info = record["extra_info"]
+    if isinstance(info, str):
+        try:
+            info = json.loads(info)
+        except json.JSONDecodeError:
+            raise BadInput(f"record {name}: extra_info is a string but not JSON") from None
+    if not isinstance(info, dict):
+        raise BadInput(f"record {name}: extra_info must be an object")
+    inputs = _record_strings(info, "inputs", name)
+    outputs = _record_strings(info, "outputs", name)
+    if len(inputs) != len(outputs):
+        raise BadInput(
+            f"record {name}: {len(inputs)} inputs but {len(outputs)} outputs in extra_info"
+        )
+    if not inputs:
+        raise BadInput(f"record {name}: no tests (extra_info.inputs is empty)")
+    asm = _record_str(info, "unoptimized_assembly", name, required=True) or ""
+    fenced = _FENCE.match(asm)
+    if fenced:  # some dataset copies wrap the assembly in a markdown fence
+        asm = fenced.group(1) + "\n"
+    if not asm.strip():
+        raise BadInput(f"record {name}: extra_info.unoptimized_assembly is empty")
+    if "\0" in asm:
+        raise BadInput(f"record {name}: extra_info.unoptimized_assembly is binary data")
+    source = _record_str(info, "c_code", name, required=False)
+    tests = tuple(
+        TestCase(f"t{i}", inp.encode("utf-8"), out.encode("utf-8"))
+        for i, (inp, out) in enumerate(zip(inputs, outputs, strict=True), start=1)
+    )
+    return Task(
+        name=name,
+        asm=asm,
+        tests=tests,
+        source=source if source and source.strip() else None,
+        link_flags=("-lm",),
+        baseline="dataset-O0",
+    )
+
+
+def _jsonl_records(path: Path) -> Iterator[tuple[int, Any]]:
+    try:
+        with path.open("rb") as f:
+            for lineno, raw in enumerate(f, start=1):
+                if not raw.strip():
+                    continue
+                try:
+                    yield lineno, json.loads(raw)
+                except (json.JSONDecodeError, UnicodeDecodeError) as e:
+                    msg = getattr(e, "msg", None) or "not UTF-8 text"
+                    raise BadInput(f"{path} line {lineno}: not valid JSON: {msg}") from None
+    except OSError as e:
+        raise BadInput(f"cannot read {path}: {e.strerror or e}") from None
+
+
+def _parquet_records(path: Path) -> Iterator[dict]:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise BadInput(f"reading {path} needs pyarrow (pip install pyarrow)") from None
+    try:
+        pf = pq.ParquetFile(path)
+        for batch in pf.iter_batches(batch_size=64):
+            yield from batch.to_pylist()
+    except OSError as e:
+        raise BadInput(f"cannot read {path} as parquet: {' '.join(str(e).split())}") from None
+    except Exception as e:  # pyarrow raises ArrowInvalid etc. for non-parquet data
+        msg = " ".join(str(e).split())[:200]
+        raise BadInput(f"cannot read {path} as parquet: {msg}") from None
+
+
+def load_records(path: Path) -> Iterator[Task]:
+    """Tasks from a file of dataset records: .parquet, or JSON lines (one record per
+    line; a .json file may also hold one record or a list of them).
+
+    Records without a name of their own are named STEM-INDEX (0-based); a name
+    that repeats (several solutions of one problem) gets -INDEX appended so that
+    every task name in the file is unique.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise BadInput(f"no such file: {path}")
+    if path.is_dir():
+        raise BadInput(f"{path} is a folder, not a file of records")
+    if path.suffix == ".parquet":
+        records: Iterable[tuple[str, Any]] = (
+            (f"row {i}", r) for i, r in enumerate(_parquet_records(path))
+        )
+    elif path.suffix == ".json" and _looks_like_json_document(path):
+        try:
+            doc = json.loads(path.read_bytes())
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            raise BadInput(f"{path}: not valid JSON: {getattr(e, 'msg', e)}") from None
+        items = doc if isinstance(doc, list) else [doc]
+        records = ((f"item {i}", r) for i, r in enumerate(items))
+    else:
+        records = ((f"line {n}", r) for n, r in _jsonl_records(path))
+    seen: set[str] = set()
+    count = 0
+    for index, (where, record) in enumerate(records):
+        default = f"{path.stem}-{index}"
+        if not isinstance(record, dict):
+            raise BadInput(f"{path} {where}: a record must be a JSON object")
+        name = record_name(record, default)
+        if name in seen:
+            name = f"{name}-{index}"
+        seen.add(name)
+        try:
+            task = task_from_record(record, name)
+        except BadInput as e:
+            raise BadInput(f"{path} {where}: {e}") from None
+        count += 1
+        yield dataclasses.replace(task, name=name)
+    if count == 0:
+        raise BadInput(f"no records in {path}")
+
+
+def _looks_like_json_document(path: Path) -> bool:
+    """Is this .json file one document (an array, or an object over several lines)?"""
+    try:
+        with path.open("rb") as f:
+            head = f.read(1 << 16)
+    except OSError as e:
+        raise BadInput(f"cannot read {path}: {e.strerror or e}") from None
+    text = head.lstrip()
+    if text.startswith(b"["):
+        return True
+    first_line = text.split(b"\n", 1)[0]
+    try:
+        json.loads(first_line)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return True  # a pretty-printed object spans lines
+    return False
+
+
+# ---------------------------------------------------------------------------
+# baseline
+
+_OPT = re.compile(r"-O(?:[0-3sgz]|fast)?")
+
+
+def rebuild_baseline(task: Task, opt: str = "-O3") -> Task:
+    """Compile the task's C source with our gcc at `opt` and return a copy whose
+    baseline is that assembly (`baseline="gcc-O3"`). The paper reports speedups
+    over -O3, while its dataset's assembly is -O0 output."""
+    if not _OPT.fullmatch(opt):
+        raise BadInput(f"bad optimization level {opt!r} (expected e.g. -O2, -O3, -Os)")
+    if not task.source or not task.source.strip():
+        raise BadInput(f"task {task.name}: no C source to rebuild the baseline from")
+    try:
+        proc = subprocess.run(
+            ["gcc", opt, "-S", "-o", "-", "-x", "c", "-"],
+            input=task.source.encode("utf-8"),
+            capture_output=True,
+            timeout=60,
+            env={**os.environ, "LC_ALL": "C"},  # plain ASCII quotes in messages
+        )
+    except FileNotFoundError:
+        raise BadInput("gcc not found: it is needed to rebuild the baseline") from None
+    except subprocess.TimeoutExpired:
+        raise BadInput(f"task {task.name}: gcc {opt} took over 60 s on the C source") from None
+    if proc.returncode != 0 or not proc.stdout.strip():
+        stderr = proc.stderr.decode("utf-8", "replace").splitlines()
+        errors = [ln for ln in stderr if "error" in ln] or [ln for ln in stderr if ln.strip()]
+        first = errors[0].strip() if errors else f"gcc exited with status {proc.returncode}"
+        if first.startswith("<stdin>:"):
+            first = "line " + first[len("<stdin>:") :]
+        raise BadInput(f"task {task.name}: C source does not compile: {first[:300]}")
+    return dataclasses.replace(
+        task, asm=proc.stdout.decode("utf-8", "replace"), baseline="gcc" + opt
+    )

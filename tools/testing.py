@@ -1,0 +1,126 @@
+"""Run a binary on every test of a task, in the sandbox, and judge its output.
+
+A test passes when stdout matches the expected output under the task's
+comparison mode and the run ended the way the baseline's did (same exit code,
+no signal, no timeout, output under the cap). Tests are spread over two runner
+sessions so both cores work; each session is one sandbox, one launch.
+"""
+
+from __future__ import annotations
+
+import signal
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from tools.compare import excerpt, first_difference, outputs_match
+from tools.sandbox import RunResult, Sandbox
+from tools.task import Compare, TestCase
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One test run and its verdict."""
+
+    test: TestCase
+    run: RunResult
+    passed: bool
+    reason: str  # "ok", "wrong output", "exit status 3", "killed by SIGSEGV", ...
+
+    def failure(self) -> dict:
+        """The first-failure record shown to users and to the next proposal."""
+        r = self.run
+        return {
+            "test": self.test.name,
+            "reason": self.reason,
+            "input": excerpt(self.test.input),
+            "expected": excerpt(self.test.expected),
+            "actual": excerpt(r.stdout),
+            "diff": first_difference(self.test.expected, r.stdout)
+            if self.reason == "wrong output"
+            else "",
+            "exit_code": r.exit_code,
+            "signal": r.signal,
+            "timed_out": r.timed_out,
+            "stderr": excerpt(r.stderr),
+        }
+
+
+@dataclass(frozen=True)
+class TestReport:
+    outcomes: tuple[Outcome, ...]
+
+    @property
+    def passed(self) -> int:
+        return sum(o.passed for o in self.outcomes)
+
+    @property
+    def total(self) -> int:
+        return len(self.outcomes)
+
+    @property
+    def ok(self) -> bool:
+        return self.passed == self.total
+
+    @property
+    def first_failure(self) -> Outcome | None:
+        return next((o for o in self.outcomes if not o.passed), None)
+
+    def exit_codes(self) -> dict[str, int]:
+        return {o.test.name: o.run.exit_code for o in self.outcomes}
+
+    def hashes(self) -> dict[str, str]:
+        return {o.test.name: o.run.out_hash for o in self.outcomes}
+
+    def slowest(self) -> Outcome:
+        return max(self.outcomes, key=lambda o: o.run.cpu_us)
+
+
+def run_tests(
+    binary: bytes,
+    tests: tuple[TestCase, ...],
+    sandbox: Sandbox,
+    compare: Compare,
+    exit_codes: dict[str, int] | None = None,
+    workers: int = 2,
+) -> TestReport:
+    """Run every test. `exit_codes` are the baseline's, which a candidate must
+    reproduce; without them (for the baseline itself) any normal exit counts."""
+    groups = [tests[i::workers] for i in range(min(workers, len(tests)))]
+
+    def run_group(group: tuple[TestCase, ...]) -> list[Outcome]:
+        outcomes = []
+        with sandbox.session([binary]) as session:
+            for test in group:
+                session.set_input(test.input)
+                run = session.run(0)
+                want = None if exit_codes is None else exit_codes.get(test.name, 0)
+                outcomes.append(_judge(test, run, compare, want))
+        return outcomes
+
+    with ThreadPoolExecutor(len(groups)) as pool:
+        results = [o for group in pool.map(run_group, groups) for o in group]
+    order = {t.name: i for i, t in enumerate(tests)}
+    return TestReport(tuple(sorted(results, key=lambda o: order[o.test.name])))
+
+
+def _judge(test: TestCase, run: RunResult, compare: Compare, want_exit: int | None) -> Outcome:
+    if run.timed_out:
+        reason = "timeout"
+    elif run.signal:
+        reason = f"killed by {_signal_name(run.signal)}"
+    elif run.out_truncated:
+        reason = "output limit exceeded"
+    elif want_exit is not None and run.exit_code != want_exit:
+        reason = f"exit status {run.exit_code} (expected {want_exit})"
+    elif not outputs_match(test.expected, run.stdout, compare):
+        reason = "wrong output"
+    else:
+        reason = "ok"
+    return Outcome(test, run, reason == "ok", reason)
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
