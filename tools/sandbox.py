@@ -33,6 +33,9 @@ from tools.task import Limits
 
 NOBODY = 65534
 INSIDE = "/sb"
+# The sandbox's launcher (bwrap's own init process stays visible inside as pid 1,
+# with its /proc/1/environ) gets no more environment than the program does.
+CLEAN_ENV = {"PATH": "/usr/bin:/bin", "LC_ALL": "C"}
 SYSTEM_DIRS = ("/usr", "/etc/alternatives", "/etc/ld.so.cache")
 RUNNER_SOURCE = Path(__file__).with_name("runner.c")
 
@@ -179,6 +182,10 @@ class Sandbox:
             fd = _memfd(name, data)
             fds.append(fd)
             cmd += ["--perms", f"{mode:o}", "--ro-bind-data", str(fd), f"{INSIDE}/{name}"]
+        if runner:
+            # The runner becomes the namespace's init: signals from inside
+            # (even kill(-1, SIGKILL)) cannot reach it, and orphans come to it.
+            cmd.append("--as-pid-1")
         cmd += ["--chdir", "/tmp"]
         return cmd, INSIDE
 
@@ -264,6 +271,7 @@ def _communicate(
         stderr=subprocess.PIPE,
         pass_fds=fds,
         start_new_session=True,
+        env=CLEAN_ENV,
     )
     out, err = bytearray(), bytearray()
     truncated = threading.Event()
@@ -357,6 +365,7 @@ class Session:
             stderr=subprocess.PIPE,
             pass_fds=self._fds,
             start_new_session=True,
+            env=CLEAN_ENV,
         )
         self._stderr = bytearray()
         self._err_thread = threading.Thread(target=self._drain_stderr, daemon=True)
