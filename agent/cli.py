@@ -32,26 +32,68 @@ def cli() -> None:
 
 @cli.command("eval")
 @click.argument("candidate", type=click.Path(path_type=Path))
-@click.option("--baseline", "baseline_path", required=True, type=click.Path(path_type=Path),
-              help="The original program (.s) to compare against.")
-@click.option("--tests", "tests_dir", type=click.Path(path_type=Path),
-              help="Folder of NAME.in/NAME.out pairs (default: tests/ beside the baseline).")
-@click.option("--source", type=click.Path(path_type=Path),
-              help="The C source (default: the baseline's name with .c, if present).")
+@click.option(
+    "--baseline",
+    "baseline_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The original program (.s) to compare against.",
+)
+@click.option(
+    "--tests",
+    "tests_dir",
+    type=click.Path(path_type=Path),
+    help="Folder of NAME.in/NAME.out pairs (default: tests/ beside the baseline).",
+)
+@click.option(
+    "--source",
+    type=click.Path(path_type=Path),
+    help="The C source (default: the baseline's name with .c, if present).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@click.option("--sandbox", "sandbox_mode", type=click.Choice(["bwrap", "none"]),
-              default="bwrap", show_default=True,
-              help="'none' runs untrusted code unconfined (prints a warning each time).")
+@click.option(
+    "--sandbox",
+    "sandbox_mode",
+    type=click.Choice(["bwrap", "none"]),
+    default="bwrap",
+    show_default=True,
+    help="'none' runs untrusted code unconfined (prints a warning each time).",
+)
 @click.option("--no-profile", is_flag=True, help="Skip perf profiling.")
-@click.option("--max-seconds", type=float, default=60.0, show_default=True,
-              help="Time budget for the timing runs.")
-@click.option("--target-ci", type=float, default=0.01, show_default=True,
-              help="Stop timing when the 95% CI is within ± this fraction.")
-@click.option("--pyperf", "pyperf_dir", type=click.Path(path_type=Path),
-              help="Also write baseline.json and candidate.json (pyperf format) here.")
+@click.option(
+    "--max-seconds",
+    type=float,
+    default=60.0,
+    show_default=True,
+    help="Time budget for the timing runs.",
+)
+@click.option(
+    "--target-ci",
+    type=float,
+    default=0.01,
+    show_default=True,
+    help="Stop timing when the 95% CI is within ± this fraction.",
+)
+@click.option(
+    "--pyperf",
+    "pyperf_dir",
+    type=click.Path(path_type=Path),
+    help="Also write baseline.json and candidate.json (pyperf format) here.",
+)
 @click.option("--seed", type=int, default=0, show_default=True)
-def eval_command(candidate, baseline_path, tests_dir, source, as_json, sandbox_mode, no_profile,
-                 max_seconds, target_ci, pyperf_dir, seed):
+def eval_command(
+    candidate,
+    baseline_path,
+    tests_dir,
+    source,
+    as_json,
+    sandbox_mode,
+    no_profile,
+    max_seconds,
+    target_ci,
+    pyperf_dir,
+    seed,
+):
     """Evaluate one CANDIDATE.s against the baseline: correctness, speedup, hot lines."""
     from tools.evaluate import EvalOptions, evaluate, prepare_baseline
     from tools.task import load_task, read_asm_file
@@ -99,7 +141,9 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # the last line of defence: one line, unless asked
         if os.environ.get("AGENT_DEBUG"):
             raise
-        click.echo(f"agent: internal error: {type(exc).__name__}: {exc} "
-                   "(set AGENT_DEBUG=1 for a traceback)", err=True)
+        click.echo(
+            f"agent: internal error: {type(exc).__name__}: {exc} "
+            "(set AGENT_DEBUG=1 for a traceback)",
+            err=True,
+        )
         sys.exit(EXIT_INTERNAL)
-

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from tools.build import build
-from tools.sandbox import NOBODY, Sandbox
-from tools.task import Limits
 from tests.conftest import needs_sandbox
+from tools.build import build
+from tools.sandbox import UID_BASE, UID_SLOTS, Sandbox
+from tools.task import Limits
 
 pytestmark = needs_sandbox
 
@@ -47,12 +47,14 @@ def run_hostile(source: str, tmp_path: Path, stdin: bytes = b""):
 
 
 def leftover_processes() -> list[str]:
-    """Live processes of the sandbox's uid (zombies that a non-reaping host init
-    keeps in the table are not running and hold nothing)."""
-    out = subprocess.run(
-        ["ps", "-u", str(NOBODY), "-o", "pid=,stat=,args="], capture_output=True, text=True
-    )
-    return [line for line in out.stdout.splitlines() if line.split()[1][0] != "Z"]
+    """Live processes of the sandboxes' uids (zombies that a non-reaping host
+    init keeps in the table are not running and hold nothing)."""
+    out = subprocess.run(["ps", "-e", "-o", "uid=,stat=,args="], capture_output=True, text=True)
+    return [
+        line
+        for line in out.stdout.splitlines()
+        if UID_BASE <= int(line.split()[0]) < UID_BASE + UID_SLOTS and line.split()[1][0] != "Z"
+    ]
 
 
 @pytest.fixture(autouse=True)
@@ -70,10 +72,10 @@ def contained(tmp_path):
 
 
 def test_fork_bomb_is_bounded(tmp_path):
-    result, elapsed = run_hostile(
+    _result, elapsed = run_hostile(
         "#include <unistd.h>\n#include <stdio.h>\n"
         "int main(void){int n=0; for(int i=0;i<100000;i++) if(fork()==0) n++; else n++;"
-        "printf(\"%d\\n\", n); return 0;}\n",
+        'printf("%d\\n", n); return 0;}\n',
         tmp_path,
     )
     assert elapsed < LIMITS.timeout_s + 5
@@ -83,7 +85,7 @@ def test_fork_bomb_hits_process_limit(tmp_path):
     result, _ = run_hostile(
         "#include <unistd.h>\n#include <stdio.h>\n"
         "int main(void){int ok=0; for(int i=0;i<200;i++){pid_t p=fork(); if(p==0){pause();}"
-        " if(p>0) ok++;} printf(\"%d\\n\", ok); return 0;}\n",
+        ' if(p>0) ok++;} printf("%d\\n", ok); return 0;}\n',
         tmp_path,
     )
     assert int(result.stdout) < LIMITS.processes
@@ -117,8 +119,8 @@ def test_a_gigabyte_of_stdout_is_cut(tmp_path):
 def test_allocating_64_gib_fails(tmp_path):
     result, _ = run_hostile(
         "#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n"
-        "int main(void){char *p = malloc(64UL<<30); if(!p){puts(\"refused\");return 1;}"
-        "memset(p, 1, 64UL<<30); puts(\"got it\"); return 0;}\n",
+        'int main(void){char *p = malloc(64UL<<30); if(!p){puts("refused");return 1;}'
+        'memset(p, 1, 64UL<<30); puts("got it"); return 0;}\n',
         tmp_path,
     )
     assert result.stdout == b"refused\n"
@@ -134,10 +136,9 @@ def test_writes_outside_the_sandbox_do_not_land(tmp_path):
         str(Path.home() / "pwned"),
     ]
     opens = "".join(
-        f'f=fopen("{t}","w"); if(f){{fputs("x",f); fclose(f); puts("wrote {t}");}}'
-        for t in targets
+        f'f=fopen("{t}","w"); if(f){{fputs("x",f); fclose(f); puts("wrote {t}");}}' for t in targets
     )
-    result, _ = run_hostile(
+    _result, _ = run_hostile(
         f"#include <stdio.h>\nint main(void){{FILE *f; {opens} return 0;}}\n", tmp_path
     )
     # Writing into the sandbox's own /tmp may succeed; none of it reaches the host.
@@ -151,12 +152,12 @@ def test_environment_and_parent_environ_are_invisible(tmp_path, monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", secret)
     source = (
         "#include <stdio.h>\n#include <stdlib.h>\nextern char **environ;\n"
-        "int main(void){char buf[1<<16]; const char *k=getenv(\"OPENAI_API_KEY\");"
-        "printf(\"env=%s\\n\", k?k:\"(none)\");"
-        "for(char **e=environ;*e;e++) printf(\"%s\\n\", *e);"
+        'int main(void){char buf[1<<16]; const char *k=getenv("OPENAI_API_KEY");'
+        'printf("env=%s\\n", k?k:"(none)");'
+        'for(char **e=environ;*e;e++) printf("%s\\n", *e);'
         f'FILE *f=fopen("/proc/{os.getpid()}/environ","r");'
         "if(f){size_t n=fread(buf,1,sizeof buf,f); fwrite(buf,1,n,stdout); fclose(f);}"
-        "else puts(\"no parent environ\");"
+        'else puts("no parent environ");'
         'f=fopen("/proc/1/environ","r"); if(f){size_t n=fread(buf,1,sizeof buf,f);'
         "fwrite(buf,1,n,stdout); fclose(f);} return 0;}\n"
     )
@@ -206,7 +207,7 @@ def test_background_child_holding_stdout_does_not_hang(tmp_path):
     result, elapsed = run_hostile(
         "#include <unistd.h>\n#include <stdio.h>\n"
         "int main(void){setvbuf(stdout,0,_IONBF,0); if(fork()==0){setsid();"
-        'for(;;){sleep(1);puts(\"still here\");}} puts("parent done"); return 0;}\n',
+        'for(;;){sleep(1);puts("still here");}} puts("parent done"); return 0;}\n',
         tmp_path,
     )
     assert result.stdout.startswith(b"parent done\n")
@@ -215,9 +216,9 @@ def test_background_child_holding_stdout_does_not_hang(tmp_path):
 
 def test_exec_of_a_shell_stays_inside(tmp_path):
     result, _ = run_hostile(
-        "#include <unistd.h>\nint main(void){char *a[]={\"/bin/sh\",\"-c\","
+        '#include <unistd.h>\nint main(void){char *a[]={"/bin/sh","-c",'
         '"echo shell; ls /root 2>&1; cat /etc/shadow 2>&1; '
-        f"echo x > /tmp/hostile-{os.getpid()}; echo x > /root/hostile-{os.getpid()} 2>&1\",0}};"
+        f'echo x > /tmp/hostile-{os.getpid()}; echo x > /root/hostile-{os.getpid()} 2>&1",0}};'
         "execv(a[0],a); return 9;}\n",
         tmp_path,
     )

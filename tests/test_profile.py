@@ -210,7 +210,7 @@ def test_scanf_time_shows_up_in_libc(tmp_path_factory, sandbox):
 def test_crashing_program_gives_a_profile_not_an_exception(sandbox):
     binary = build(sandbox, CRASH_S)
     prof = profile(binary, CRASH_S, b"", sandbox)
-    assert prof.tool in ("perf", "callgrind")  # callgrind when perf caught no sample
+    assert prof.tool == "perf"  # a crashed run is not retried under callgrind
     assert "SIGSEGV" in prof.message
     assert all(0 < h.percent <= 100 for h in prof.hot_lines)
 
@@ -241,8 +241,8 @@ def test_endless_program_is_stopped_and_keeps_its_samples(sandbox):
 # -- dispatch (no external tools) -------------------------------------------------
 
 
-def _stub(tool: str, samples: int) -> Profile:
-    return Profile(tool, (), (), samples, "stub")
+def _stub(tool: str, samples: int, exited: bool = True):
+    return lambda *args: profmod._Run(Profile(tool, (), (), samples, "stub"), exited)
 
 
 def test_auto_falls_back_to_callgrind_when_perf_is_unavailable(monkeypatch):
@@ -250,12 +250,16 @@ def test_auto_falls_back_to_callgrind_when_perf_is_unavailable(monkeypatch):
         raise profmod._Unavailable("perf record failed: permission denied")
 
     monkeypatch.setattr(profmod, "_perf", no_perf)
-    monkeypatch.setattr(profmod, "_callgrind", lambda *a: _stub("callgrind", 5))
+    monkeypatch.setattr(profmod, "_callgrind", _stub("callgrind", 5))
     assert profile(b"", "", b"", None).tool == "callgrind"
     # a run too short for any perf sample is counted by callgrind instead
-    monkeypatch.setattr(profmod, "_perf", lambda *a: _stub("perf", 0))
+    monkeypatch.setattr(profmod, "_perf", _stub("perf", 0))
     assert profile(b"", "", b"", None).tool == "callgrind"
+    # but not a run that timed out or crashed: callgrind would only be slower
+    monkeypatch.setattr(profmod, "_perf", _stub("perf", 0, exited=False))
+    assert profile(b"", "", b"", None).tool == "perf"
     # forcing perf does not fall back
+    monkeypatch.setattr(profmod, "_perf", _stub("perf", 0))
     assert profile(b"", "", b"", None, tool="perf").tool == "perf"
 
 

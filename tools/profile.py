@@ -35,14 +35,19 @@ from tools.errors import BadInput
 from tools.sandbox import Sandbox, SandboxError
 
 TOOLS = ("auto", "perf", "callgrind")
-SAMPLE_HZ = 20000  # ~1000 samples for a 50 ms program; about 15% perf overhead here
+SAMPLE_HZ = 20000  # ~1000 samples for a 50 ms program; it slowed a run by ~18% here
 MAX_FUNCTIONS = 15
 REPORT_SLACK_S = 30.0  # wall time for perf report/script after the run
 CALLGRIND_SLOWDOWN = 10.0  # callgrind (line counts only) ran 4-5x slower than native here
+CALLGRIND_MAX_S = 60.0
 OUT_CAP = 64 << 20
 SEP = "\x1f"
 ASM_NAME = "prog.s"
 
+# The scripts run inside the sandbox with $1 = the binary, $2 = the marker key
+# that starts each section of output ("@@KEY name"), then their own arguments:
+# perf: $3 sampling rate, $4 run timeout (s), $5 max data size, $6 field separator;
+# callgrind: $3 run timeout (s). The program's stdout and stderr are discarded.
 _COMMON = r"""
 W=$(mktemp -d /tmp/asmprof.XXXXXX) || exit 97
 trap 'rm -rf "$W"' EXIT
@@ -69,8 +74,9 @@ if [ -s "$W/p.data" ] && perf report -i "$W/p.data" --stdio --header-only >/dev/
   echo "$M linetable"
   objdump --dwarf=decodedline "$W/prog" 2>/dev/null
 else
-  echo "$M error"
-  perf record -q -e cpu-clock -o "$W/probe.data" -- true 2>&1 >/dev/null </dev/null | head -c 2000
+  perf record -q -e cpu-clock -o "$W/probe.data" -- true </dev/null >/dev/null 2>"$W/probe.err"
+  echo "$M probe $?"
+  head -c 2000 "$W/probe.err"
 fi
 """
 )
@@ -80,14 +86,16 @@ _CALLGRIND_SCRIPT = (
     + r"""
 command -v valgrind >/dev/null 2>&1 || { echo "$M missing"; exit 0; }
 timeout -s TERM -k 2 "$3" valgrind --tool=callgrind --dump-instr=no --dump-line=yes \
-  --callgrind-out-file="$W/cg.out" --log-file="$W/vg.log" "$W/prog" >/dev/null 2>&1
+  --callgrind-out-file="$W/cg.out" "$W/prog" >/dev/null 2>&1
 echo "$M status $?"
 if [ -s "$W/cg.out" ]; then
   echo "$M data"
   cat "$W/cg.out"
 else
-  echo "$M error"
-  grep -v '^==[0-9]*== *$' "$W/vg.log" 2>/dev/null | tail -c 2000
+  valgrind --tool=callgrind --callgrind-out-file="$W/probe.out" true </dev/null >/dev/null \
+    2>"$W/probe.err"
+  echo "$M probe $?"
+  grep -v '^==[0-9]*== *$' "$W/probe.err" | head -c 2000
 fi
 """
 )
@@ -120,6 +128,14 @@ class _Unavailable(Exception):
     """The profiler could not run at all (not installed, not permitted)."""
 
 
+@dataclass(frozen=True)
+class _Run:
+    """What one profiler gave: the profile, and whether the program exited by itself."""
+
+    profile: Profile
+    exited: bool
+
+
 def profile(
     binary: bytes,
     asm: str,
@@ -131,8 +147,9 @@ def profile(
     """Run `binary` on `stdin` under a profiler in the sandbox; map samples to `asm` lines.
 
     `tool="auto"` uses perf, and callgrind when perf is unavailable or caught no
-    sample at all (a program shorter than a sampling period). Never raises for
-    what the program or the profilers do: the message says what went wrong.
+    sample of a program that exited by itself (one shorter than a sampling
+    period). Never raises for what the program or the profilers do: the
+    message says what went wrong.
     """
     if tool not in TOOLS:
         raise BadInput(f"unknown profiler {tool!r} (use {', '.join(TOOLS)})")
@@ -142,13 +159,13 @@ def profile(
     first: Profile | None = None
     for name in order:
         try:
-            prof = runners[name](binary, asm, stdin, sandbox, max(top, 0))
+            run = runners[name](binary, asm, stdin, sandbox, max(top, 0))
         except _Unavailable as exc:
             reasons.append(f"{name}: {exc}")
             continue
-        if prof.samples > 0:
-            return prof
-        first = first or prof
+        if run.profile.samples > 0 or not run.exited:
+            return run.profile  # a run that timed out or crashed would not do better next
+        first = first or run.profile
     if first is not None:
         return first
     what = " and ".join("valgrind" if n == "callgrind" else n for n in order)
@@ -161,7 +178,7 @@ def profile(
 # -- perf ------------------------------------------------------------------------
 
 
-def _perf(binary: bytes, asm: str, stdin: bytes, sandbox: Sandbox, top: int) -> Profile:
+def _perf(binary: bytes, asm: str, stdin: bytes, sandbox: Sandbox, top: int) -> _Run:
     lim = sandbox.limits
     run_s = lim.timeout_s * 1.5 + 1.0  # sampling slows the program down
     file_mb = max(lim.file_mb, 64)
@@ -172,17 +189,23 @@ def _perf(binary: bytes, asm: str, stdin: bytes, sandbox: Sandbox, top: int) -> 
     sections = _run(box, argv, binary, stdin, run_s + REPORT_SLACK_S, key)
     if "missing" in sections:
         raise _Unavailable("perf is not installed")
-    if "error" in sections or "functions" not in sections:
-        detail = _one_line(sections.get("error", "")) or _no_output(sections)
-        raise _Unavailable(f"perf record failed: {detail}")
+    status = sections.get("status", "")
+    notes = _status_note(status, run_s)
+    if "functions" not in sections:
+        probe = sections.get("probe", "").partition("\n")
+        if probe[0].strip() != "0":  # perf cannot record even `true`
+            detail = _one_line(probe[2]) or _no_output(sections)
+            raise _Unavailable(f"perf record failed: {detail}")
+        why = "perf wrote no readable profile data"
+        return _Run(Profile("perf", (), (), 0, _join(why, notes)), _exited(status))
     functions = parse_perf_functions(sections["functions"])
     line_counts = perf_line_counts(sections.get("ips", ""), sections.get("linetable", ""), binary)
     total = max(sum(functions.values()), sum(line_counts.values()))
-    notes = _status_note(sections.get("status", ""), run_s)
     if total == 0:
         why = "perf recorded no samples (the run was shorter than a sampling period)"
-        return Profile("perf", (), (), 0, _join(why, notes))
-    return _assemble("perf", asm, line_counts, functions, total, top, notes)
+        return _Run(Profile("perf", (), (), 0, _join(why, notes)), _exited(status))
+    prof = _assemble("perf", asm, line_counts, functions, total, top, notes)
+    return _Run(prof, _exited(status))
 
 
 def parse_perf_functions(text: str) -> Counter[tuple[str, str]]:
@@ -288,9 +311,9 @@ def _link_address(
 # -- callgrind -------------------------------------------------------------------
 
 
-def _callgrind(binary: bytes, asm: str, stdin: bytes, sandbox: Sandbox, top: int) -> Profile:
+def _callgrind(binary: bytes, asm: str, stdin: bytes, sandbox: Sandbox, top: int) -> _Run:
     lim = sandbox.limits
-    run_s = lim.timeout_s * CALLGRIND_SLOWDOWN + 1.0
+    run_s = min(lim.timeout_s * CALLGRIND_SLOWDOWN + 1.0, CALLGRIND_MAX_S)
     box = sandbox.with_limits(
         dataclasses.replace(
             lim,
@@ -304,9 +327,15 @@ def _callgrind(binary: bytes, asm: str, stdin: bytes, sandbox: Sandbox, top: int
     sections = _run(box, argv, binary, stdin, run_s + REPORT_SLACK_S, key)
     if "missing" in sections:
         raise _Unavailable("valgrind is not installed")
+    status = sections.get("status", "")
+    notes = _status_note(status, run_s)
     if "data" not in sections:
-        detail = _one_line(sections.get("error", "")) or _no_output(sections)
-        raise _Unavailable(f"callgrind failed: {detail}")
+        probe = sections.get("probe", "").partition("\n")
+        if probe[0].strip() != "0":  # valgrind cannot run even `true`
+            detail = _one_line(probe[2]) or _no_output(sections)
+            raise _Unavailable(f"callgrind failed: {detail}")
+        why = "callgrind wrote no profile data"
+        return _Run(Profile("callgrind", (), (), 0, _join(why, notes)), _exited(status))
     costs = parse_callgrind(sections["data"])
     line_counts: Counter[int] = Counter()
     for (name, line), cost in costs.lines.items():
@@ -315,10 +344,11 @@ def _callgrind(binary: bytes, asm: str, stdin: bytes, sandbox: Sandbox, top: int
     functions: Counter[tuple[str, str]] = Counter()
     for (obj, fn), cost in costs.functions.items():
         functions[(obj.rsplit("/", 1)[-1], fn)] += cost
-    notes = _status_note(sections.get("status", ""), run_s)
     if costs.total == 0:
-        return Profile("callgrind", (), (), 0, _join("callgrind counted no instructions", notes))
-    return _assemble("callgrind", asm, line_counts, functions, costs.total, top, notes)
+        why = "callgrind counted no instructions"
+        return _Run(Profile("callgrind", (), (), 0, _join(why, notes)), _exited(status))
+    prof = _assemble("callgrind", asm, line_counts, functions, costs.total, top, notes)
+    return _Run(prof, _exited(status))
 
 
 @dataclass
@@ -522,6 +552,14 @@ def _status_note(status: str, run_s: float) -> str:
     if code != 0:
         return f"the program exited with status {code}"
     return ""
+
+
+def _exited(status: str) -> bool:
+    """Whether the program ended by itself (not stopped by the timeout, not killed)."""
+    try:
+        return 0 <= int(status.split()[0]) < 124
+    except (ValueError, IndexError):
+        return False
 
 
 def _is_asm_file(name: str) -> bool:

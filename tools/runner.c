@@ -232,6 +232,7 @@ static void run_one(const char *bin, int index, int send) {
             /* The program is done: leftovers may not hold the pipes open. */
             kill_leftovers();
         }
+        if (exited && open_fds == 0) break;
         int64_t left = (deadline - now_us()) / 1000;
         if (left <= 0 && !killed) {
             timedout = 1;

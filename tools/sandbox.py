@@ -6,8 +6,11 @@ Why each piece is here:
 - The sandbox sees only read-only system folders, the files handed to it by
   file descriptor (`--ro-bind-data`), and an empty size-limited tmpfs: no test
   files, expected outputs or host paths are mounted; input comes on stdin.
-- It starts under the unprivileged uid 65534 when we are root, because
-  RLIMIT_NPROC means nothing to root, even inside a user namespace.
+- As root, each sandbox starts under an unprivileged uid of its own, taken
+  from a pool (`uid_slot`): RLIMIT_NPROC means nothing to root, even inside a
+  user namespace, and it counts every process of a uid, so sandboxes running
+  side by side must not share one budget. Separate uids also keep concurrent
+  candidates from signalling one another.
 - rlimits bound CPU, memory, file size and open files; a wall-clock timeout
   kills the whole process tree; output is read up to a cap, then killed.
 
@@ -18,6 +21,8 @@ sandbox, for tests and timing.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import os
 import shutil
@@ -31,7 +36,8 @@ from pathlib import Path
 from tools.errors import BadInput
 from tools.task import Limits
 
-NOBODY = 65534
+UID_BASE = 1_500_000_000  # far above any real user's uid
+UID_SLOTS = 64
 INSIDE = "/sb"
 # The sandbox's launcher (bwrap's own init process stays visible inside as pid 1,
 # with its /proc/1/environ) gets no more environment than the program does.
@@ -106,6 +112,27 @@ def runner_binary() -> Path:
     return path
 
 
+@contextlib.contextmanager
+def uid_slot():
+    """Hold one uid of the pool for the life of a sandbox (file locks, so
+    separate processes of ours never share one)."""
+    folder = cache_dir() / "uids"
+    folder.mkdir(exist_ok=True)
+    for slot in range(UID_SLOTS):
+        lock = open(folder / f"{slot}.lock", "w")  # noqa: SIM115 - held until released
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            continue
+        try:
+            yield UID_BASE + slot
+        finally:
+            lock.close()
+        return
+    raise SandboxError(f"all {UID_SLOTS} sandbox uids are in use")
+
+
 def _memfd(name: str, data: bytes) -> int:
     fd = os.memfd_create(name, 0)
     os.write(fd, data) if len(data) < (1 << 20) else _write_all(fd, data)
@@ -140,7 +167,7 @@ class Sandbox:
     # -- command lines -------------------------------------------------------
 
     def _prefix(
-        self, files: dict[str, tuple[bytes, int]], fds: list[int], runner: bool = False
+        self, files: dict[str, tuple[bytes, int]], fds: list[int], uid: int, runner: bool = False
     ) -> tuple[list, str]:
         """The argv prefix that confines a command, and the folder where its files are."""
         lim = self.limits
@@ -156,7 +183,7 @@ class Sandbox:
             return self._prlimit(with_nproc=False, runner=runner), root
         cmd: list[str] = []
         if os.geteuid() == 0:
-            cmd += ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+            cmd += ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups"]
         cmd += self._prlimit(with_nproc=True, runner=runner)
         cmd += [
             "bwrap",
@@ -227,9 +254,13 @@ class Sandbox:
         out_cap: int | None = None,
     ) -> Completed:
         """Run `argv` confined; `{sb}` in argv names the folder holding `files`."""
-        fds: list[int] = []
-        try:
-            prefix, root = self._prefix(files or {}, fds)
+        with contextlib.ExitStack() as stack:
+            fds: list[int] = []
+            uid = stack.enter_context(uid_slot()) if self.mode == "bwrap" else -1
+            stack.callback(lambda: [os.close(fd) for fd in fds])
+            prefix, root = self._prefix(files or {}, fds, uid)
+            if self.mode == "none":
+                stack.callback(shutil.rmtree, root, ignore_errors=True)
             full = prefix + [a.replace("{sb}", root) for a in argv]
             return _communicate(
                 full,
@@ -238,11 +269,6 @@ class Sandbox:
                 timeout if timeout is not None else self.limits.timeout_s,
                 out_cap if out_cap is not None else self.limits.output_mb << 20,
             )
-        finally:
-            for fd in fds:
-                os.close(fd)
-            if self.mode == "none" and "root" in locals():
-                shutil.rmtree(root, ignore_errors=True)
 
     def session(self, binaries: list[bytes], cpu: int | None = None) -> Session:
         """A runner session that can run each of `binaries` many times."""
@@ -292,10 +318,8 @@ def _communicate(
         except (BrokenPipeError, OSError):
             pass
         finally:
-            try:
+            with contextlib.suppress(OSError):
                 proc.stdin.close()
-            except OSError:
-                pass
 
     threads = [
         threading.Thread(target=pump, args=(proc.stdout, out, out_cap), daemon=True),
@@ -318,10 +342,8 @@ def _communicate(
 
 def _kill(proc: subprocess.Popen) -> None:
     """Kill the command's whole process group (bwrap takes its namespace down with it)."""
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 class Session:
@@ -334,7 +356,9 @@ class Session:
         for i, data in enumerate(binaries):
             files[f"prog{i}"] = (data, 0o555)
         self._fds: list[int] = []
-        prefix, root = sandbox._prefix(files, self._fds, runner=True)
+        self._cleanup = contextlib.ExitStack()
+        uid = self._cleanup.enter_context(uid_slot()) if sandbox.mode == "bwrap" else -1
+        prefix, root = sandbox._prefix(files, self._fds, uid, runner=True)
         self._root = root
         args = [
             f"{root}/runner",
@@ -426,10 +450,8 @@ class Session:
             raise SandboxError(self._failure("runner is gone")) from exc
 
     def _failure(self, what: str) -> str:
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self._proc.wait(2)
-        except subprocess.TimeoutExpired:
-            pass
         detail = bytes(self._stderr).decode("utf-8", "replace").strip()
         return f"{what} (exit {self._proc.returncode}){': ' + detail if detail else ''}"
 
@@ -449,6 +471,7 @@ class Session:
         self._fds.clear()
         if self.sandbox.mode == "none":
             shutil.rmtree(self._root, ignore_errors=True)
+        self._cleanup.close()
 
     def __enter__(self) -> Session:
         return self
