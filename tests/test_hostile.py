@@ -258,3 +258,24 @@ def test_include_cannot_echo_host_files(tmp_path):
     built = build(asm, Sandbox(LIMITS))
     assert not built.ok
     assert all("top secret" not in e.message for e in built.errors)
+
+
+def test_runs_cannot_hand_results_to_later_runs(tmp_path):
+    """A candidate could cache its answer in /tmp, /dev/shm or SysV shared memory
+    on its first run and just print it when timed: every run starts empty."""
+    source = (
+        "#include <stdio.h>\n#include <sys/shm.h>\n"
+        'int main(void){FILE *f=fopen("/tmp/cache","r");'
+        'if(f){puts("cached");fclose(f);}else{f=fopen("/tmp/cache","w");if(f)fclose(f);'
+        'puts("fresh");}'
+        'f=fopen("/dev/shm/cache","r"); if(f){puts("cached-devshm");fclose(f);}'
+        'else{f=fopen("/dev/shm/cache","w"); if(f)fclose(f); puts("fresh-devshm");}'
+        'if(shmget(4242,4096,IPC_CREAT|IPC_EXCL|0600)<0) puts("cached-shm");'
+        'else puts("fresh-shm"); return 0;}\n'
+    )
+    sandbox = Sandbox(LIMITS)
+    built = build(compile_c(source, tmp_path), sandbox)
+    with sandbox.session([built.binary]) as session:
+        session.set_input(b"")
+        outputs = [session.run(0).stdout for _ in range(3)]
+    assert outputs == [b"fresh\nfresh-devshm\nfresh-shm\n"] * 3

@@ -26,6 +26,7 @@ from tools.sandbox import Sandbox, cache_dir
 
 BUILD_TIMEOUT_S = 60
 TIMEOUT_MESSAGE = "assembler timed out"
+RECIPE = "2"  # bump when the way we build changes, so old cache entries are not used
 _LINE_RE = re.compile(rb"prog\.s:(\d+):\s*(.*)")
 
 
@@ -65,7 +66,7 @@ def _gcc_version() -> str:
 def build_key(asm: str, link_flags: tuple[str, ...] = ()) -> str:
     """Content hash of everything that decides the binary."""
     h = hashlib.sha256()
-    for part in (_gcc_version(), *link_flags, asm):
+    for part in (RECIPE, _gcc_version(), *link_flags, asm):
         h.update(part.encode("utf-8", "surrogateescape") + b"\0")
     return h.hexdigest()
 
@@ -90,9 +91,10 @@ def build(asm: str, sandbox: Sandbox, link_flags: tuple[str, ...] = ()) -> Build
 
 
 def _assemble(asm: str, sandbox: Sandbox, link_flags: tuple[str, ...], digest: str) -> Build:
-    debug = [] if re.search(r"^\s*\.loc\s", asm, re.M) else ["-g"]
-    script = 'gcc "$@" -o /tmp/prog {sb}/prog.s >&2 && cat /tmp/prog'
-    argv = ["sh", "-c", script, "sh", *debug, *link_flags]
+    debug = "" if re.search(r"^\s*\.loc\s", asm, re.M) else "-g "
+    # Link flags go after the object (libraries resolve left to right).
+    script = f'gcc {debug}-o /tmp/prog {{sb}}/prog.s "$@" >&2 && cat /tmp/prog'
+    argv = ["sh", "-c", script, "sh", *link_flags]
     source = asm.encode("utf-8", "surrogateescape")
     done = sandbox.with_limits(_build_limits(sandbox)).run(
         argv, files={"prog.s": (source, 0o444)}, timeout=BUILD_TIMEOUT_S

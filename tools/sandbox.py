@@ -172,7 +172,7 @@ class Sandbox:
         """The argv prefix that confines a command, and the folder where its files are."""
         lim = self.limits
         if self.mode == "none":
-            self._warn("warning: --sandbox none: untrusted code runs unconfined on this machine")
+            _warn_once(self._warn)
             import tempfile
 
             root = tempfile.mkdtemp(prefix="asm-superopt-")
@@ -273,6 +273,16 @@ class Sandbox:
     def session(self, binaries: list[bytes], cpu: int | None = None) -> Session:
         """A runner session that can run each of `binaries` many times."""
         return Session(self, binaries, cpu)
+
+
+_warned = threading.Event()
+
+
+def _warn_once(warn) -> None:
+    """Say it once per command (each use of the tool), not once per program run."""
+    if not _warned.is_set():
+        _warned.set()
+        warn("warning: --sandbox none: untrusted code runs unconfined on this machine")
 
 
 def _owner(path: Path) -> int:

@@ -1,0 +1,144 @@
+"""The harness end to end on a real example: correctness, honest speedups, output
+checks on timed runs, pyperf export."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import DATA, EXAMPLES, needs_sandbox
+from tools.evaluate import EvalOptions, evaluate, prepare_baseline
+from tools.sandbox import Sandbox
+from tools.task import load_task
+from tools.timing import TimingOptions, measure, write_pyperf
+
+pytestmark = needs_sandbox
+
+FAST = EvalOptions(timing=TimingOptions(max_seconds=20), profile=False)
+
+
+@pytest.fixture(scope="module")
+def collatz():
+    task = load_task(EXAMPLES / "collatz" / "prog.s")
+    sandbox = Sandbox(task.limits)
+    return prepare_baseline(task, sandbox), sandbox
+
+
+def test_baseline_is_prepared_with_its_slowest_test(collatz):
+    base, _ = collatz
+    assert base.tests.ok and base.tests.total == 4
+    assert base.timing_test.name == "t4"
+    assert base.profile is not None and base.profile.hot_lines
+
+
+def test_the_baseline_as_its_own_candidate(collatz):
+    base, sandbox = collatz
+    result = evaluate(base.task.asm, base, sandbox, FAST)
+    report = result.to_report()
+    assert report["correct"] and report["identical_to_baseline"]
+    low, high = report["speedup_ci"]
+    assert low <= 1.0 <= high
+    assert not report["faster"]
+
+
+def test_a_wrong_candidate_names_the_failing_test(collatz):
+    base, sandbox = collatz
+    report = evaluate((DATA / "collatz_wrong.s").read_text(), base, sandbox, FAST).to_report()
+    assert report["assembled"] and not report["correct"]
+    assert report["tests"] == {"passed": 0, "total": 4}
+    failure = report["first_failure"]
+    assert failure["test"] == "t1" and failure["reason"] == "wrong output"
+    assert "line 1" in failure["diff"]
+    assert report["speedup"] is None and report["timing"] is None
+
+
+def test_a_really_faster_candidate_is_reported_faster(collatz, tmp_path):
+    base, sandbox = collatz
+    options = EvalOptions(timing=TimingOptions(max_seconds=20), profile=True)
+    result = evaluate((DATA / "collatz_fast.s").read_text(), base, sandbox, options)
+    report = result.to_report()
+    assert report["correct"] and report["faster"]
+    low, high = report["speedup_ci"]
+    assert 1.0 < low <= report["speedup"] <= high
+    assert 1.4 < report["speedup"] < 2.5  # it does about half the work
+    assert report["hot_lines"] and all(0 < h["percent"] <= 100 for h in report["hot_lines"])
+    # pyperf can read our samples.
+    write_pyperf(result.timing, tmp_path)
+    out = subprocess.run(
+        [sys.executable, "-m", "pyperf", "compare_to", "baseline.json", "candidate.json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "faster" in out.stdout
+
+
+def test_a_candidate_that_does_not_assemble_points_at_its_line(collatz):
+    base, sandbox = collatz
+    lines = base.task.asm.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith("movl"))
+    lines[at] = "\tmovz\t%eax, %ebx"
+    report = evaluate("\n".join(lines) + "\n", base, sandbox, FAST).to_report()
+    assert not report["assembled"] and not report["correct"]
+    error = report["errors"][0]
+    assert error["line"] == at + 1
+    assert error["text"] == "movz\t%eax, %ebx"
+    assert "movz" in error["message"]
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs two cores")
+def test_every_timed_run_is_checked(collatz, tmp_path):
+    """A candidate that notices it is being timed (pinned to one core) and then
+    prints something else passes the tests but fails timing."""
+    source = (EXAMPLES / "collatz" / "prog.c").read_text()
+    source = source.replace(
+        "#include <stdio.h>", "#define _GNU_SOURCE\n#include <sched.h>\n#include <stdio.h>"
+    )
+    source = source.replace(
+        'printf("%lld %d\\n", best, best_steps);',
+        "cpu_set_t s; sched_getaffinity(0, sizeof s, &s);"
+        'printf("%lld %d\\n", best, CPU_COUNT(&s) == 1 ? 0 : best_steps);',
+    )
+    c = tmp_path / "cheat.c"
+    c.write_text(source)
+    asm = subprocess.run(
+        ["gcc", "-O3", "-S", "-o", "-", str(c)], check=True, capture_output=True, text=True
+    ).stdout
+    base, sandbox = collatz
+    report = evaluate(asm, base, sandbox, FAST).to_report()
+    assert report["tests"] == {"passed": 4, "total": 4}
+    assert not report["correct"] and report["speedup"] is None
+    assert "different output" in report["timing"]["problem"]
+
+
+def test_short_runs_are_flagged_below_resolution(collatz):
+    base, sandbox = collatz
+    tiny = base.task.tests[0]
+    h = base.tests.hashes()[tiny.name]
+    timing = measure(base.binary, base.binary, tiny, sandbox, (h, h), TimingOptions(max_pairs=11))
+    assert timing.below_resolution
+    assert timing.to_dict()["below_resolution"] is True
+
+
+def test_aa_check_intervals_contain_one():
+    """The baseline timed against itself 20 times: at least 18 CIs contain 1.0."""
+    task = load_task(EXAMPLES / "sum_scanf" / "prog.s")
+    sandbox = Sandbox(task.limits)
+    base = prepare_baseline(task, sandbox, with_profile=False)
+    h = base.tests.hashes()[base.timing_test.name]
+    inside = 0
+    for seed in range(20):
+        t = measure(
+            base.binary,
+            base.binary,
+            base.timing_test,
+            sandbox,
+            (h, h),
+            TimingOptions(seed=seed, max_seconds=15),
+        )
+        inside += t.speedup.contains(1.0)
+    assert inside >= 18
