@@ -35,8 +35,8 @@ RESOLUTION_S = 0.020  # below this much baseline CPU time, start-up noise domina
 @dataclass(frozen=True)
 class TimingOptions:
     target: float = 0.01  # stop when the CI is within ±1%
-    warmup_pairs: int = 2
-    min_pairs: int = 11
+    warmup_pairs: int = 1
+    min_pairs: int = 10
     max_pairs: int = 200
     max_seconds: float = 60.0
     seed: int = 0
@@ -147,7 +147,7 @@ def measure(
             pairs += 1
             measured = pairs - opt.warmup_pairs
             elapsed = time.monotonic() - start
-            if measured >= opt.min_pairs and (measured - opt.min_pairs) % 4 == 0:
+            if measured >= opt.min_pairs and (measured - opt.min_pairs) % 2 == 0:
                 _summarise(timing, samples, opt.seed)
                 if (
                     timing.speedup.half_width <= opt.target

@@ -1,0 +1,68 @@
+"""The seam between the agent loop and whatever writes assembly.
+
+A proposer (an LLM provider, or the built-in optimizer) gets a request that
+says what to improve and what happened last time, and returns a complete `.s`
+(or nothing, with the raw reply kept for the log). Nothing it returns is
+trusted: the harness assembles, tests and times every proposal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from tools.task import Task
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One line of a branch's history, as later proposals see it."""
+
+    iteration: int
+    note: str  # what was tried (model summary or pass names)
+    outcome: str  # "does not assemble", "wrong output on t3", "1.12x [1.10, 1.14]", ...
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """What the next proposal sees about the current candidate."""
+
+    errors: tuple[str, ...] = ()  # assembler errors with line numbers and text
+    failure: str = ""  # first failing test: reason, input, expected vs actual
+    hot_lines: tuple[str, ...] = ()  # "12.3%  line 57: imull %eax, %edx"
+    hot_functions: tuple[str, ...] = ()  # "61.0%  __vfscanf_internal (libc.so.6)"
+    speedup: str = ""  # "1.12x [1.10, 1.14] over the baseline"
+    hint: str = ""  # a human hint (TUI)
+
+
+@dataclass(frozen=True)
+class ProposalRequest:
+    task: Task
+    branch: int
+    iteration: int
+    current: str  # the assembly to improve: the branch's best so far (the baseline at first)
+    feedback: Feedback | None = None  # about the last proposal; None on the first
+    history: tuple[Attempt, ...] = ()
+    seed: int = 0
+    temperature: float = 0.7
+    target_cpu: str = "native"
+
+
+@dataclass(frozen=True)
+class Proposal:
+    asm: str | None  # a complete .s, or None when the reply held none
+    reply: str = ""  # the raw model reply (for the log); may be long
+    note: str = ""  # short description of what this proposal does
+    model: str = ""
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    extra: dict = field(default_factory=dict)  # e.g. {"passes": ["fast_io", "align"]}
+
+
+class Proposer(Protocol):
+    """Anything that writes candidates: `await proposer.propose(request)`."""
+
+    name: str
+
+    async def propose(self, request: ProposalRequest) -> Proposal: ...
