@@ -120,6 +120,102 @@ def eval_command(
         render_evaluation(report)
 
 
+@cli.command("run")
+@click.argument("program", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--tests",
+    "tests_dir",
+    type=click.Path(path_type=Path),
+    help="Folder of NAME.in/NAME.out pairs (default: tests/ beside PROGRAM).",
+)
+@click.option(
+    "--source",
+    type=click.Path(path_type=Path),
+    help="The C source (default: PROGRAM's name with .c, if present).",
+)
+@click.option("--model", help="builtin (default), openai:NAME or anthropic:NAME.")
+@click.option("--best-of", type=int, help="Parallel branches (default 4).")
+@click.option("--iterations", type=int, help="Proposals per branch at most (default 3).")
+@click.option(
+    "--patience",
+    type=int,
+    help="Stop a branch after this many iterations without improvement (default 2).",
+)
+@click.option("--out", type=click.Path(path_type=Path), help="Run folder (default runs/NAME-TIME).")
+@click.option("--base-url", help="OpenAI-compatible server for openai:NAME (vLLM, Ollama, ...).")
+@click.option("--seed", type=int)
+@click.option("--budget-usd", type=float, help="Stop new model calls once this much is spent.")
+@click.option("--target-cpu", type=click.Choice(["native", "x86-64", "x86-64-v2", "x86-64-v3"]))
+@click.option("--sandbox", "sandbox_mode", type=click.Choice(["bwrap", "none"]))
+@click.option(
+    "--resume",
+    "resume_dir",
+    type=click.Path(path_type=Path),
+    help="Continue an interrupted run from its folder.",
+)
+@click.option("--verbose", is_flag=True, help="Print the effective configuration.")
+def run_command(
+    program,
+    tests_dir,
+    source,
+    model,
+    best_of,
+    iterations,
+    patience,
+    out,
+    base_url,
+    seed,
+    budget_usd,
+    target_cpu,
+    sandbox_mode,
+    resume_dir,
+    verbose,
+):
+    """Optimise PROGRAM.s: propose, assemble, test, time, profile, revise; keep the best."""
+    import asyncio
+
+    from agent.config import describe, load_config
+    from agent.render import RunPrinter, render_run_summary
+    from agent.run import default_run_dir, execute, load_request, make_context, save_request
+    from tools.task import load_task
+
+    if resume_dir:
+        task, config = load_request(resume_dir)
+        run_dir = resume_dir
+    else:
+        if program is None:
+            raise click.UsageError("give PROGRAM.s, or --resume RUN_DIR")
+        cli_values = dict(
+            model=model,
+            best_of=best_of,
+            iterations=iterations,
+            patience=patience,
+            base_url=base_url,
+            seed=seed,
+            budget_usd=budget_usd,
+            target_cpu=target_cpu,
+            sandbox=sandbox_mode,
+        )
+        config, sources = load_config(cli_values)
+        if verbose:
+            for line in describe(config, sources):
+                click.echo(line, err=True)
+        task = load_task(program, tests_dir, source)
+        run_dir = out or default_run_dir(task.name)
+        if (run_dir / "run.json").exists():
+            raise BadInput(
+                f"{run_dir} already holds a run: use --resume {run_dir} or another --out"
+            )
+        save_request(run_dir, program, tests_dir, source, config)
+    ctx = make_context(task, config, run_dir)
+    try:
+        report = asyncio.run(execute(ctx, resume=bool(resume_dir), on_event=RunPrinter()))
+    except KeyboardInterrupt:
+        click.echo(f"agent: interrupted; continue with: agent run --resume {run_dir}", err=True)
+        sys.exit(130)
+    render_run_summary(report, run_dir)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: map failures to the exit-code contract."""
     try:

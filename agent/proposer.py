@@ -41,6 +41,7 @@ class ProposalRequest:
     branch: int
     iteration: int
     current: str  # the assembly to improve: the branch's best so far (the baseline at first)
+    current_speedup: str = ""  # e.g. "1.12x [1.10, 1.14]"; "" while it is the baseline
     feedback: Feedback | None = None  # about the last proposal; None on the first
     history: tuple[Attempt, ...] = ()
     seed: int = 0

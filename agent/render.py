@@ -68,3 +68,71 @@ def render_evaluation(report: dict, console: Console | None = None) -> None:
     for h in report["hot_lines"][:5]:
         table.add_row("hot line", _safe(f"{h['percent']:5.1f}%  line {h['line']}: {h['text']}"))
     console.print(table)
+
+
+class RunPrinter:
+    """Renders a run's events as they arrive: one line per step, for a terminal
+    or a log file (rich drops the colours when stdout is not a terminal)."""
+
+    def __init__(self, console: Console | None = None):
+        self.console = console or Console(highlight=False)
+
+    def __call__(self, event) -> None:
+        from agent import events as ev
+
+        c = self.console
+        match event:
+            case ev.RunStarted():
+                verb = "resuming" if event.resumed else "optimising"
+                c.print(
+                    f"{verb} {event.task} with {event.model}: {event.best_of} branches x "
+                    f"{event.iterations} iterations -> {event.out}"
+                )
+            case ev.BaselineMeasured():
+                c.print(
+                    f"baseline: {event.tests} tests pass; timing on {event.timing_test} "
+                    f"({event.cpu_ms:.1f} ms CPU)"
+                )
+            case ev.CandidateProposed() if event.path is None:
+                c.print(_safe(f"  [b{event.branch} i{event.iteration}] no assembly: {event.note}"))
+            case ev.CandidateEvaluated():
+                mark = {"correct": "ok", "wrong": "WRONG", "not assembled": "ASM ERROR"}.get(
+                    event.status, event.status.upper()
+                )
+                c.print(_safe(f"  [b{event.branch} i{event.iteration}] {mark}: {event.detail}"))
+            case ev.NewBest():
+                low, high = event.speedup_ci
+                c.print(
+                    f"  [b{event.branch} i{event.iteration}] new branch best "
+                    f"{event.speedup:.3f}x [{low:.3f}, {high:.3f}]"
+                )
+            case ev.BranchFinished():
+                c.print(
+                    f"  branch {event.branch} finished after {event.iterations} "
+                    f"iterations ({event.reason})"
+                )
+            case _:
+                pass
+
+
+def render_run_summary(report: dict, run_dir, console: Console | None = None) -> None:
+    """The closing summary of `agent run`."""
+    console = console or Console(highlight=False)
+    low, high = report["speedup_ci"] or [1.0, 1.0]
+    source = report["best"]["source"]
+    if source == "baseline":
+        headline = "no candidate was correct and significantly faster: keeping the baseline"
+    else:
+        verified = "verified" if report.get("verified") else "passes the tests"
+        headline = (
+            f"best: {report['speedup']:.3f}x [95% CI {low:.3f}, {high:.3f}] "
+            f"from {source} ({verified})"
+        )
+    llm = report["llm"]
+    console.print(headline)
+    console.print(
+        f"branches {len(report['branches'])}, iterations {report['iterations']}, "
+        f"model calls {llm['calls']}, tokens {llm['input_tokens']} in / "
+        f"{llm['output_tokens']} out, cost ${llm['cost_usd']:.4f}"
+    )
+    console.print(f"files: {run_dir}/best.s, best.diff, report.json, events.jsonl")

@@ -1,0 +1,71 @@
+"""Everything a run's nodes share that must not live in graph state.
+
+Graph state is checkpointed, so it holds only small summaries and paths. The
+task, the sandbox, the proposer, the measured baseline (its binary) and the
+run folder live here, rebuilt identically when a run is resumed.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from agent.config import RunConfig
+from agent.models import Budget
+from agent.proposer import Proposer
+from tools.evaluate import Baseline, EvalOptions, prepare_baseline
+from tools.sandbox import Sandbox
+from tools.task import Task
+
+
+@dataclass
+class RunContext:
+    task: Task
+    config: RunConfig
+    sandbox: Sandbox
+    proposer: Proposer
+    budget: Budget
+    run_dir: Path
+    eval_options: EvalOptions
+    hints: dict[int, list[str]] = field(default_factory=dict)  # human hints per branch
+    _baseline: Baseline | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def baseline(self) -> Baseline:
+        """The measured baseline, once per process (cheap to redo on resume:
+        the build is cached, the tests take a second)."""
+        with self._lock:
+            if self._baseline is None:
+                self._baseline = prepare_baseline(self.task, self.sandbox)
+            return self._baseline
+
+    def baseline_profile_text(self) -> str:
+        base = self._baseline
+        if base is None or base.profile is None:
+            return ""
+        prof = base.profile
+        lines = [f"{f.percent:5.1f}%  {f.name} ({f.dso})" for f in prof.functions[:8]]
+        lines += [f"{h.percent:5.1f}%  line {h.line}: {h.text}" for h in prof.hot_lines]
+        return "\n".join(lines) or prof.message
+
+    def take_hints(self, branch: int) -> str:
+        with self._lock:
+            return "\n".join(self.hints.pop(branch, []))
+
+    def add_hint(self, branch: int, text: str) -> None:
+        with self._lock:
+            self.hints.setdefault(branch, []).append(text)
+
+    # -- files of the run folder ------------------------------------------------
+
+    def path(self, kind: str, branch: int, iteration: int, suffix: str) -> Path:
+        folder = self.run_dir / kind
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / f"b{branch}-i{iteration}{suffix}"
+
+    def write_json(self, path: Path, data: dict) -> None:
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_text(json.dumps(data, indent=1))
+        tmp.replace(path)

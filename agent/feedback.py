@@ -1,0 +1,125 @@
+"""Feedback for the next proposal, built from an evaluation report and fitted
+to a token budget.
+
+What a model needs to revise well: the assembler's complaints with line numbers
+and text, the first failing test as a diff, a crash or timeout signal, where
+the time goes now, the speedup so far, and what was already tried. When it all
+does not fit, the largest parts are trimmed first, so no kind of signal is
+lost entirely.
+"""
+
+from __future__ import annotations
+
+from agent.proposer import Attempt, Feedback
+
+CHARS_PER_TOKEN = 4  # a rough, conservative estimate for code and English
+
+
+def speedup_text(report: dict) -> str:
+    if report.get("speedup") is None:
+        return ""
+    low, high = report["speedup_ci"]
+    return f"{report['speedup']:.3f}x [95% CI {low:.3f}, {high:.3f}] over the baseline"
+
+
+def outcome(report: dict | None) -> str:
+    """One line: what became of a proposal."""
+    if report is None:
+        return "no assembly in the reply"
+    if not report["assembled"]:
+        first = report["errors"][0] if report["errors"] else {"message": "?"}
+        return f"does not assemble ({first['message']})"
+    failure = report.get("first_failure")
+    if failure:
+        return f"{failure['reason']} on test {failure['test']}"
+    timing = report.get("timing") or {}
+    if timing.get("problem"):
+        return timing["problem"]
+    diff = report.get("differential") or {}
+    if diff.get("mismatches"):
+        return "wrong output on a generated input"
+    if report.get("identical_to_baseline"):
+        return "identical to the baseline"
+    text = speedup_text(report) or "correct, not timed"
+    return text + (" (faster)" if report.get("faster") else " (not significantly faster)")
+
+
+def feedback_from(report: dict | None, hint: str = "", no_code_reply: str = "") -> Feedback:
+    """Feedback about one evaluated proposal (or a reply with no code)."""
+    if report is None:
+        excerpt = no_code_reply.strip()[:300]
+        return Feedback(
+            errors=(
+                "Your reply contained no complete assembly file in a fenced ```asm block"
+                + (f" (it began: {excerpt!r})" if excerpt else "")
+                + ".",
+            ),
+            hint=hint,
+        )
+    errors = tuple(
+        (f"line {e['line']}: " if e.get("line") else "")
+        + e["message"]
+        + (f"   [{e['text']}]" if e.get("text") else "")
+        for e in report.get("errors", [])
+    )
+    failure = report.get("first_failure")
+    failure_text = ""
+    if failure:
+        failure_text = (
+            f"test {failure['test']}: {failure['reason']}\n"
+            f"input: {failure['input']}\n"
+            + (failure["diff"] or f"expected: {failure['expected']}\nactual: {failure['actual']}")
+            + (f"\nstderr: {failure['stderr']}" if failure.get("stderr") else "")
+        )
+    counter = (report.get("differential") or {}).get("counterexample")
+    if counter and not failure_text:
+        failure_text = f"a generated input gives a different output than the original:\n{counter}"
+    profile = report.get("profile") or {}
+    return Feedback(
+        errors=errors,
+        failure=failure_text,
+        hot_lines=tuple(
+            f"{h['percent']:5.1f}%  line {h['line']}: {h['text']}"
+            for h in report.get("hot_lines", [])
+        ),
+        hot_functions=tuple(
+            f"{f['percent']:5.1f}%  {f['name']} ({f['dso']})" for f in profile.get("functions", [])
+        ),
+        speedup=speedup_text(report),
+        hint=hint,
+    )
+
+
+def render_history(history: tuple[Attempt, ...], limit: int = 12) -> str:
+    if not history:
+        return "(nothing yet)"
+    shown = history[-limit:]
+    lines = [f"- iteration {a.iteration}: {a.note or 'proposal'} -> {a.outcome}" for a in shown]
+    if len(history) > limit:
+        lines.insert(0, f"- ({len(history) - limit} earlier attempts omitted)")
+    return "\n".join(lines)
+
+
+def render_feedback(feedback: Feedback, budget_tokens: int) -> str:
+    """The feedback as text within about `budget_tokens`, trimming the largest
+    parts first."""
+    parts = {
+        "Assembler errors": "\n".join(feedback.errors),
+        "Failing test": feedback.failure,
+        "Hot lines of your proposal (share of CPU samples)": "\n".join(feedback.hot_lines),
+        "Hot functions": "\n".join(feedback.hot_functions[:8]),
+        "Speedup of your proposal": feedback.speedup,
+        "Hint from the user": feedback.hint,
+    }
+    parts = {k: v for k, v in parts.items() if v}
+    budget = budget_tokens * CHARS_PER_TOKEN
+    while sum(len(v) for v in parts.values()) > budget and parts:
+        largest = max(parts, key=lambda k: len(parts[k]))
+        excess = sum(len(v) for v in parts.values()) - budget
+        keep = max(len(parts[largest]) - excess, len(parts[largest]) // 2, 80)
+        if keep >= len(parts[largest]):
+            break
+        parts[largest] = parts[largest][:keep] + "\n[... trimmed]"
+    if not parts:
+        return "(no details)"
+    return "\n\n".join(f"{title}:\n{text}" for title, text in parts.items())

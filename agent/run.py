@@ -1,0 +1,129 @@
+"""Start, resume and stream one agent run.
+
+A run folder holds everything: `run.json` (what was asked, so `--resume`
+needs nothing else), `checkpoints.sqlite` (LangGraph's async SQLite saver,
+written synchronously at every step, so a kill loses only the steps in
+flight), `events.jsonl`, every proposal, candidate and report, and at the end
+`best.s`, `best.diff` and `report.json`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import asdict, replace
+from pathlib import Path
+
+from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+from agent import events as ev
+from agent.config import RunConfig
+from agent.context import RunContext
+from agent.graph import build_graph
+from agent.models import Budget, make_proposer
+from tools.errors import BadInput
+from tools.evaluate import EvalOptions
+from tools.sandbox import Sandbox
+from tools.task import Task, load_task
+from tools.timing import TimingOptions
+
+
+def default_run_dir(task_name: str) -> Path:
+    return Path("runs") / f"{task_name}-{time.strftime('%Y%m%d-%H%M%S')}"
+
+
+def eval_options(config: RunConfig) -> EvalOptions:
+    options = EvalOptions(timing=TimingOptions(max_seconds=config.timing_seconds, seed=config.seed))
+    if hasattr(options, "differential"):  # differential testing, when available
+        options = replace(options, differential=config.differential)
+    return options
+
+
+def make_context(task: Task, config: RunConfig, run_dir: Path) -> RunContext:
+    sandbox = Sandbox(task.limits, config.sandbox)
+    budget = Budget(config.budget_usd)
+    holder: dict = {}
+    proposer = make_proposer(config, budget, lambda: holder["ctx"].baseline_profile_text())
+    ctx = RunContext(task, config, sandbox, proposer, budget, run_dir, eval_options(config))
+    holder["ctx"] = ctx
+    return ctx
+
+
+def save_request(
+    run_dir: Path, asm: Path, tests: Path | None, source: Path | None, config: RunConfig
+) -> None:
+    run_dir.mkdir(parents=True, exist_ok=True)
+    request = {
+        "asm": str(asm.resolve()),
+        "tests": str(tests.resolve()) if tests else None,
+        "source": str(source.resolve()) if source else None,
+        "config": asdict(config),
+    }
+    (run_dir / "run.json").write_text(json.dumps(request, indent=2))
+
+
+def load_request(run_dir: Path) -> tuple[Task, RunConfig]:
+    """What a run folder was asked to do, for `--resume`."""
+    path = run_dir / "run.json"
+    if not path.is_file():
+        raise BadInput(f"{run_dir} is not a run folder (no run.json)")
+    request = json.loads(path.read_text())
+    task = load_task(
+        Path(request["asm"]),
+        Path(request["tests"]) if request["tests"] else None,
+        Path(request["source"]) if request["source"] else None,
+    )
+    return task, RunConfig(**request["config"])
+
+
+async def execute(
+    ctx: RunContext, resume: bool = False, on_event: Callable[[ev.Event], None] = lambda e: None
+) -> dict:
+    """Run (or resume) the graph, streaming typed events; returns report.json's content."""
+    log = ev.EventLog(ctx.run_dir / "events.jsonl")
+
+    def publish(event: ev.Event) -> None:
+        log.write(event)
+        on_event(event)
+
+    c = ctx.config
+    publish(
+        ev.RunStarted(
+            task=ctx.task.name,
+            model=c.model,
+            best_of=c.best_of,
+            iterations=c.iterations,
+            out=str(ctx.run_dir),
+            resumed=resume,
+        )
+    )
+    run_config = {
+        "configurable": {"thread_id": "run"},
+        "max_concurrency": c.max_concurrency,
+        "recursion_limit": 4 * c.iterations + 25,
+    }
+    try:
+        async with AsyncSqliteSaver.from_conn_string(
+            str(ctx.run_dir / "checkpoints.sqlite")
+        ) as saver:
+            graph = build_graph(checkpointer=saver)
+            if resume:
+                state = await graph.aget_state(run_config)
+                if not state.next and (ctx.run_dir / "report.json").exists():
+                    return json.loads((ctx.run_dir / "report.json").read_text())
+            stream = graph.astream(
+                None if resume else {},
+                run_config,
+                context=ctx,
+                stream_mode="custom",
+                subgraphs=True,
+                durability="sync",
+            )
+            async for _namespace, chunk in stream:
+                event = ev.from_dict(chunk)
+                if event is not None:
+                    publish(event)
+    finally:
+        log.close()
+    return json.loads((ctx.run_dir / "report.json").read_text())
