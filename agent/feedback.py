@@ -113,13 +113,14 @@ def render_feedback(feedback: Feedback, budget_tokens: int) -> str:
     }
     parts = {k: v for k, v in parts.items() if v}
     budget = budget_tokens * CHARS_PER_TOKEN
-    while sum(len(v) for v in parts.values()) > budget and parts:
+    marker, floor = "\n[... trimmed]", 200
+    while (excess := sum(len(v) for v in parts.values()) - budget) > 0:
         largest = max(parts, key=lambda k: len(parts[k]))
-        excess = sum(len(v) for v in parts.values()) - budget
-        keep = max(len(parts[largest]) - excess, len(parts[largest]) // 2, 80)
-        if keep >= len(parts[largest]):
-            break
-        parts[largest] = parts[largest][:keep] + "\n[... trimmed]"
+        text = parts[largest]
+        if len(text) <= floor:
+            break  # everything is already small: send it over budget rather than blind
+        keep = max(floor, len(text) - excess, len(text) // 2) - len(marker)
+        parts[largest] = text[:keep] + marker
     if not parts:
         return "(no details)"
     return "\n\n".join(f"{title}:\n{text}" for title, text in parts.items())

@@ -91,7 +91,7 @@ async def execute(
     publish(
         ev.RunStarted(
             task=ctx.task.name,
-            model=c.model,
+            model=ctx.proposer.name,
             best_of=c.best_of,
             iterations=c.iterations,
             out=str(ctx.run_dir),
