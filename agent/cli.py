@@ -80,6 +80,29 @@ def cli() -> None:
     type=click.Path(path_type=Path),
     help="Also write baseline.json and candidate.json (pyperf format) here.",
 )
+@click.option(
+    "--differential",
+    "differential_n",
+    type=click.IntRange(min=0),
+    default=200,
+    show_default=True,
+    help="Generated inputs to check against the baseline (0: off); "
+    "verified needs min(N, 50) with no mismatch.",
+)
+@click.option(
+    "--differential-seconds",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30.0,
+    show_default=True,
+    help="Time bound for the differential inputs.",
+)
+@click.option(
+    "--save-counterexamples",
+    "counterexamples_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Save each mismatching generated input here as NAME.in + NAME.out "
+    "(the baseline's output).",
+)
 @click.option("--seed", type=int, default=0, show_default=True)
 def eval_command(
     candidate,
@@ -92,6 +115,9 @@ def eval_command(
     max_seconds,
     target_ci,
     pyperf_dir,
+    differential_n,
+    differential_seconds,
+    counterexamples_dir,
     seed,
 ):
     """Evaluate one CANDIDATE.s against the baseline: correctness, speedup, hot lines."""
@@ -105,6 +131,10 @@ def eval_command(
     options = EvalOptions(
         timing=TimingOptions(target=target_ci, max_seconds=max_seconds, seed=seed),
         profile=not no_profile,
+        differential=differential_n,
+        differential_seconds=differential_seconds,
+        differential_seed=seed,
+        save_counterexamples=counterexamples_dir,
     )
     base = prepare_baseline(task, sandbox, with_profile=False)
     result = evaluate(text, base, sandbox, options)

@@ -32,6 +32,26 @@ def _speedup_line(report: dict) -> str:
     return "\n".join(lines)
 
 
+def _differential_line(report: dict) -> str | None:
+    """One line on the generated-input check, or None when it did not run."""
+    d, info = report.get("differential") or {}, report.get("differential_details") or {}
+    if not info:
+        return None
+    cex = d.get("counterexample")
+    if cex:
+        return f"mismatch on generated input: {cex['input']} ({cex['reason']})"
+    if info.get("note"):
+        return f"not checked: {info['note']}"
+    n = d.get("inputs", 0)
+    word = "input" if n == 1 else "inputs"
+    if report.get("verified"):
+        return f"{n} {word}, no mismatch — verified"
+    return (
+        f"{n} {word}, no mismatch — not verified (needs {info['required']}; "
+        f"{info['discarded']} discarded, {info['seconds']:.0f} s)"
+    )
+
+
 def _safe(text: object) -> Text:
     """Untrusted text (candidate lines, program output, tool messages) as plain
     rich Text: no markup parsing, control characters escaped."""
@@ -63,6 +83,14 @@ def render_evaluation(report: dict, console: Console | None = None) -> None:
         table.add_row("first failure", _safe(f"{failure['test']}: {failure['reason']}"))
         if failure.get("diff"):
             table.add_row("", _safe(failure["diff"]))
+    line = _differential_line(report)
+    if line:
+        table.add_row("differential", _safe(line))
+        cex = (report.get("differential") or {}).get("counterexample")
+        if cex and cex.get("diff"):
+            table.add_row("", _safe(cex["diff"]))
+        if cex and cex.get("saved"):
+            table.add_row("", _safe(f"saved as {cex['saved']}"))
     if report["correct"]:
         table.add_row("speedup", _safe(_speedup_line(report)))
     for h in report["hot_lines"][:5]:

@@ -2,16 +2,28 @@
 
 The baseline is prepared once (assembled, tested, its slowest test found,
 profiled); each candidate is then assembled, tested against the baseline's
-behaviour, timed against the baseline on the slowest test, and profiled.
+behaviour, checked against the baseline on generated inputs (differential
+testing), timed against the baseline on the slowest test, and profiled.
 Nothing is timed before it has passed every test.
+
+Three verdicts, kept apart on purpose:
+- `correct`: passes the given tests (the paper's metric, comparable with it);
+- `verified`: correct AND no mismatch on at least min(D, 50) generated inputs
+  (D = `EvalOptions.differential`, 200 by default; see tools/differential.py).
+  Fewer checked inputs within the time bound is not verified, whatever else;
+- `faster`: the timing verdict alone. A correct but unverified candidate can be
+  faster; whoever picks a winner (the agent) prefers verified candidates, and a
+  candidate with a differential mismatch is known to be wrong.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from tools import asm as asmlib
 from tools.build import AsmError, Build, build
+from tools.differential import DiffOptions, DiffResult, differential
 from tools.errors import BadInput
 from tools.profile import Profile, profile
 from tools.sandbox import Sandbox
@@ -25,6 +37,10 @@ class EvalOptions:
     timing: TimingOptions = field(default_factory=TimingOptions)
     time: bool = True
     profile: bool = True
+    differential: int = 200  # generated inputs to check (0: off)
+    differential_seconds: float = 30.0  # time bound for them
+    differential_seed: int = 0
+    save_counterexamples: Path | None = None  # mismatching inputs saved here as tests
 
 
 @dataclass(frozen=True)
@@ -68,11 +84,17 @@ class Evaluation:
     timing: Timing | None = None
     profile: Profile | None = None
     identical: bool = False
+    differential: DiffResult | None = None
 
     @property
     def correct(self) -> bool:
         passed = self.assembled and self.tests is not None and self.tests.ok
         return passed and not (self.timing and self.timing.problem)
+
+    @property
+    def verified(self) -> bool:
+        """Correct, and no mismatch on enough generated inputs."""
+        return self.correct and self.differential is not None and self.differential.ok
 
     @property
     def speedup(self) -> float | None:
@@ -88,6 +110,7 @@ class Evaluation:
         t = self.timing
         failure = self.tests.first_failure if self.tests else None
         ci = t.speedup if t and t.speedup and not t.problem else None
+        d = self.differential
         return {
             "correct": self.correct,
             "assembled": self.assembled,
@@ -108,9 +131,37 @@ class Evaluation:
                 for h in (self.profile.hot_lines if self.profile else ())
             ],
             "profile": _profile_summary(self.profile),
-            "verified": False,
-            "differential": {"inputs": 0, "mismatches": 0, "counterexample": None},
+            "verified": self.verified,
+            "differential": d.to_dict()
+            if d
+            else {"inputs": 0, "mismatches": 0, "counterexample": None},
+            "differential_details": d.details() if d else None,
         }
+
+
+def run_differential(
+    binary: bytes, baseline: Baseline, sandbox: Sandbox, opt: EvalOptions
+) -> DiffResult:
+    """The candidate against the baseline on generated inputs. Each run may take
+    up to 20x the baseline's slowest given test (at least 2 s, at most the task's
+    limit): generated inputs stay within about twice the largest test."""
+    slowest = baseline.tests.slowest().run
+    run_timeout = max(2.0, 20 * max(slowest.cpu_us, slowest.wall_us) / 1e6)
+    return differential(
+        baseline.binary,
+        binary,
+        baseline.task,
+        sandbox,
+        digest=baseline.build.digest,
+        exit_codes=set(baseline.tests.exit_codes().values()),
+        options=DiffOptions(
+            inputs=opt.differential,
+            seconds=opt.differential_seconds,
+            seed=opt.differential_seed,
+            save_dir=opt.save_counterexamples,
+        ),
+        run_timeout=run_timeout,
+    )
 
 
 def _profile_summary(prof: Profile | None) -> dict | None:
@@ -146,6 +197,7 @@ def evaluate(
     )
     if not result.tests.ok:
         return result
+    result.differential = run_differential(built.binary, baseline, sandbox, opt)
     name = baseline.timing_test.name
     hashes = (baseline.tests.hashes()[name], result.tests.hashes()[name])
     if opt.time:

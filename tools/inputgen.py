@@ -182,6 +182,11 @@ class _Opt:
     end: int  # next line
     used: tuple  # pending entries used as counts
     extra: object = None  # width (row), unit bounds (units)
+    strength: int = 2  # 1: lines of varied shapes, weaker evidence than an exact count
+
+    @property
+    def rank(self) -> tuple[int, int]:
+        return self.strength, self.end
 
 
 class _Parser:
@@ -218,7 +223,7 @@ class _Parser:
     @staticmethod
     def _shape(toks: list[str]) -> str:
         if _inline(toks):
-            return "I" + _tok_type(toks[1])
+            return "I"
         if len(toks) > 8:
             return f"n{len(toks)}"
         if len(toks) == 1 and _tok_type(toks[0]) == "w":
@@ -269,8 +274,10 @@ class _Parser:
             v = a[2]
             if i + v > end:
                 continue
-            if self.run_shape[i] >= v or (v >= 3 and self._query_like(i, i + v)):
+            if self.run_shape[i] >= v:
                 opts.append(_Opt("rep", i, i + v, (a,)))
+            elif v >= 3 and self._query_like(i, i + v):
+                opts.append(_Opt("rep", i, i + v, (a,), strength=1))
         return opts
 
     def _query_like(self, i: int, j: int) -> bool:
@@ -299,7 +306,7 @@ class _Parser:
                 opts = self.options(q, end, pending, depth=1)
                 if not opts:
                     break
-                best = max(opts, key=lambda o: o.end)
+                best = max(opts, key=lambda o: o.rank)
                 q, blocks = best.end, blocks + 1
                 pending = [p for p in pending if p not in best.used]
             if not blocks:
@@ -317,7 +324,7 @@ class _Parser:
             pending = [p for p in pending if i - p[0] <= HEADER_REACH]
             opts = self.options(i, end, pending, depth=1) if pending else []
             if opts:
-                best = max(opts, key=lambda o: o.end)
+                best = max(opts, key=lambda o: o.rank)
                 covered += best.end - best.start
                 pending = [p for p in pending if p not in best.used]
                 i = best.end
@@ -331,18 +338,18 @@ class _Parser:
         if not opts:
             return None
         if self.budget <= 0:
-            return max(opts, key=lambda o: o.end)
+            return max(opts, key=lambda o: o.rank)
         self.budget -= 1
         scored = []
         for order, o in enumerate(opts):
             left = [p for p in pending if p not in o.used]
             cov, unused = self.rollout(o.end, end, left)
-            scored.append((o.end - o.start + cov, -unused, -order, o))
+            scored.append((o.end - o.start + cov, -unused, o.strength, -order, o))
         plain_cov, plain_unused = self.rollout(i + 1, end, pending + self.header_ints(i))
-        best = max(scored, key=lambda s: s[:3])
+        best = max(scored, key=lambda s: s[:4])
         if (plain_cov, -plain_unused) > best[:2]:
             return None
-        return best[3]
+        return best[4]
 
     # -- building -----------------------------------------------------------
 
@@ -365,9 +372,9 @@ class _Parser:
     def _add(self, role: str, toks: list[str]) -> None:
         self.values.setdefault(role, []).extend(toks)
 
-    def line(self, i: int, path: str, top: bool = False) -> Line:
+    def line(self, i: int, path: str, top: bool = False, loose: bool = False) -> Line:
         toks = self.lines[i]
-        if _inline(toks):
+        if _inline(toks, loose):
             role = f"{path}/t0"
             self.role_of[(i, 0)] = role
             self.counts.add(role)
@@ -409,17 +416,21 @@ class _Parser:
         # "rep": repeated lines; lines of one shape share roles
         groups = []
         keep = set(_thin(list(range(i, j)), GROUPS))
+        loose = any(_inline(self.lines[k]) for k in range(i, j))  # then `1 x` is one too
         for k in range(i, j):
-            node = self.line(k, f"{path}/l{self.shape[k]}")
+            shape = "I" if _inline(self.lines[k], loose) else self.shape[k]
+            node = self.line(k, f"{path}/l{shape}", loose=loose)
             if k in keep:
                 groups.append([node])
         return Rep(counts[0], groups, j - i)
 
 
-def _inline(toks: list[str]) -> bool:
-    """`K v1 .. vK` on one line, K >= 2."""
+def _inline(toks: list[str], loose: bool = False) -> bool:
+    """`K v1 .. vK` on one line: K >= 2, or any K among lines that have K >= 2."""
     return (
-        len(toks) >= 3 and INT_RE.fullmatch(toks[0]) is not None and int(toks[0]) == len(toks) - 1
+        len(toks) >= (1 if loose else 3)
+        and INT_RE.fullmatch(toks[0]) is not None
+        and int(toks[0]) == len(toks) - 1
     )
 
 
@@ -434,7 +445,7 @@ class Model:
     templates: list[Template]
     pooled: dict[str, Stats]
     counts: set[str]
-    bounds: dict[str, str]  # role -> header role whose value bounds it from above
+    bounds: dict[str, tuple[str, ...]]  # role -> header roles whose values bound it
     max_bytes: int
 
     def generate(self, seed: int, index: int) -> bytes:
@@ -473,22 +484,23 @@ def infer(inputs: tuple[bytes, ...]) -> Model:
     return Model(templates, pooled, counts, _bounds(templates, counts), 2 * largest + 256)
 
 
-def _bounds(templates: list[Template], counts: set[str]) -> dict[str, str]:
+def _bounds(templates: list[Template], counts: set[str]) -> dict[str, tuple[str, ...]]:
     """Non-negative int roles that, in every template, never exceeded and came
-    near an earlier header number: they stay below that number's new value."""
-    found: dict[str, str | None] = {}
+    near an earlier header number: they stay below the least of those numbers'
+    new values (u, v <= N in edges `N M` + M lines `u v`)."""
+    found: dict[str, set[str]] = {}
     for t in templates:
         order = {role: k for k, (role, _) in enumerate(t.headers)}
         for role, st in t.stats.items():
             if st.kind != "int" or role in counts or st.lo < 0:
                 continue
-            best = None
-            for role_h, value in t.headers[: order.get(role, len(t.headers))]:
-                if st.hi <= value <= 4 * st.hi and (best is None or value < best[1]):
-                    best = (role_h, value)
-            choice = best[0] if best else None
-            found[role] = choice if found.get(role, choice) == choice else None
-    return {role: h for role, h in found.items() if h}
+            near = {
+                h
+                for h, value in t.headers[: order.get(role, len(t.headers))]
+                if st.hi <= value <= 4 * st.hi
+            }
+            found[role] = found[role] & near if role in found else near
+    return {role: tuple(sorted(hs)) for role, hs in found.items() if hs}
 
 
 class _TooBig(Exception):
@@ -571,12 +583,16 @@ class _Gen:
             new = max(1, round(v * rng.uniform(0.5, 1.5)))
         if self.shrink < 1:
             new = int(new * self.shrink)
-        bound = self.model.bounds.get(role)
-        if bound in self.env:
-            new = min(new, self.env[bound])
-        new = max(0, min(new, MAX_COUNT))
+        new = max(0, min(new, MAX_COUNT, self._limit(role)))
         self.env[role] = new
         return new
+
+    def _limit(self, role: str) -> int:
+        """The least new value of the headers that bound `role` (huge if none)."""
+        return min(
+            (self.env[h] for h in self.model.bounds.get(role, ()) if h in self.env),
+            default=MAX_COUNT * 10,
+        )
 
     def _stats(self, role: str) -> Stats | None:
         own, pooled = self.t.stats.get(role), self.model.pooled.get(role)
@@ -624,9 +640,9 @@ class _Gen:
     def _int(self, role: str, st: Stats) -> int:
         rng = self.rng
         lo, hi = int(st.lo), int(st.hi)
-        bound = self.model.bounds.get(role)
-        if bound in self.env:
-            hi = self.env[bound]
+        limit = self._limit(role)
+        if limit < MAX_COUNT * 10:
+            hi = limit
             lo = min(lo, hi)
         edges = [x for x in (lo, hi, 0, 1, -1) if lo <= x <= hi]
         r = rng.random()
