@@ -241,6 +241,7 @@ def make_proposer(config: RunConfig, budget: Budget, baseline_profile=lambda: ""
 
 def _openai_factory(name: str, config: RunConfig):
     from langchain_openai import ChatOpenAI
+    from langchain_openai._compat import httpx
 
     key = os.environ.get("OPENAI_API_KEY")
     base_url = config.base_url
@@ -260,7 +261,9 @@ def _openai_factory(name: str, config: RunConfig):
             base_url=base_url,
             temperature=temperature,
             seed=seed,
-            timeout=config.request_timeout,
+            # An httpx.Timeout (unhashable) makes langchain-openai build a fresh
+            # HTTP client instead of reusing one cached from another event loop.
+            timeout=httpx.Timeout(config.request_timeout),
             max_retries=0,
         )
 
@@ -268,7 +271,19 @@ def _openai_factory(name: str, config: RunConfig):
 
 
 def _anthropic_factory(name: str, config: RunConfig):
+    from functools import cached_property
+
+    import anthropic
     from langchain_anthropic import ChatAnthropic
+
+    class FreshChatAnthropic(ChatAnthropic):
+        """langchain-anthropic caches one HTTP client per base URL for the whole
+        process; a client bound to a finished event loop fails in the next one
+        (batch runs, benchmarks). Build the SDK's own client per model instead."""
+
+        @cached_property
+        def _async_client(self) -> anthropic.AsyncClient:
+            return anthropic.AsyncClient(**self._client_params)
 
     key = os.environ.get("ANTHROPIC_API_KEY")
     if not key:
@@ -276,7 +291,7 @@ def _anthropic_factory(name: str, config: RunConfig):
 
     def make(temperature: float, seed: int):
         # base_url is left to the SDK, which honours ANTHROPIC_BASE_URL.
-        return ChatAnthropic(
+        return FreshChatAnthropic(
             model=name,
             api_key=key,
             temperature=min(temperature, 1.0),

@@ -197,11 +197,11 @@ def test_agent_eval_options(baselines, tmp_path):
     cand = tmp_path / "hardcoded.s"
     cand.write_text(gcc_s(hardcoded(base.task), tmp_path))
     save = tmp_path / "cex"
+    args = ["eval", cand, "--baseline", EXAMPLES / "collatz" / "prog.s", "--json"]
+    args += ["--no-profile", "--max-seconds", "1", "--differential", "20"]
+    args += ["--differential-seconds", "10", "--save-counterexamples", save]
     done = subprocess.run(
-        [sys.executable, "-m", "agent", "eval", str(cand), "--baseline"]
-        + [str(EXAMPLES / "collatz" / "prog.s"), "--json", "--no-profile", "--max-seconds", "1"]
-        + ["--differential", "20", "--differential-seconds", "10"]
-        + ["--save-counterexamples", str(save)],
+        [sys.executable, "-m", "agent", *map(str, args)],
         capture_output=True,
         text=True,
         timeout=300,
