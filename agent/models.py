@@ -11,6 +11,7 @@ budget stops new calls once it is spent.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import os
 import random
@@ -209,6 +210,16 @@ class ChatProposer:
                 "price_known": rates is not None,
             },
         )
+
+
+async def _close(model) -> None:
+    """Close the model's HTTP client in the loop that opened it."""
+    for attr in ("root_async_client", "_async_client"):
+        client = getattr(model, attr, None)
+        if client is not None and hasattr(client, "close"):
+            with contextlib.suppress(Exception):
+                await client.close()
+            return
 
 
 def _summary(text: str) -> str:

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+
+def _console() -> Console:
+    """Our console: no emoji codes (":x:" in "openai:x:"), no guessing highlights."""
+    return Console(highlight=False, emoji=False)
 
 
 def _speedup_line(report: dict) -> str:
@@ -65,7 +72,7 @@ def _safe(text: object) -> Text:
 
 def render_evaluation(report: dict, console: Console | None = None) -> None:
     """A short human summary of one evaluation."""
-    console = console or Console()
+    console = console or _console()
     table = Table(show_header=False, box=None, padding=(0, 2))
     table.add_row("candidate", _safe(report.get("candidate", "")))
     table.add_row("assembled", "yes" if report["assembled"] else "[red]no[/red]")
@@ -103,39 +110,39 @@ class RunPrinter:
     or a log file (rich drops the colours when stdout is not a terminal)."""
 
     def __init__(self, console: Console | None = None):
-        self.console = console or Console(highlight=False)
+        self.console = console or _console()
 
     def __call__(self, event) -> None:
         from agent import events as ev
 
-        c = self.console
+        say = functools.partial(self.console.print, markup=False)
         match event:
             case ev.RunStarted():
                 verb = "resuming" if event.resumed else "optimising"
-                c.print(
+                say(
                     f"{verb} {event.task} with {event.model}: {event.best_of} branches x "
                     f"{event.iterations} iterations -> {event.out}"
                 )
             case ev.BaselineMeasured():
-                c.print(
+                say(
                     f"baseline: {event.tests} tests pass; timing on {event.timing_test} "
                     f"({event.cpu_ms:.1f} ms CPU)"
                 )
             case ev.CandidateProposed() if event.path is None:
-                c.print(_safe(f"  [b{event.branch} i{event.iteration}] no assembly: {event.note}"))
+                say(_safe(f"  [b{event.branch} i{event.iteration}] no assembly: {event.note}"))
             case ev.CandidateEvaluated():
                 mark = {"correct": "ok", "wrong": "WRONG", "not assembled": "ASM ERROR"}.get(
                     event.status, event.status.upper()
                 )
-                c.print(_safe(f"  [b{event.branch} i{event.iteration}] {mark}: {event.detail}"))
+                say(_safe(f"  [b{event.branch} i{event.iteration}] {mark}: {event.detail}"))
             case ev.NewBest():
                 low, high = event.speedup_ci
-                c.print(
+                say(
                     f"  [b{event.branch} i{event.iteration}] new branch best "
                     f"{event.speedup:.3f}x [{low:.3f}, {high:.3f}]"
                 )
             case ev.BranchFinished():
-                c.print(
+                say(
                     f"  branch {event.branch} finished after {event.iterations} "
                     f"iterations ({event.reason})"
                 )
@@ -145,7 +152,8 @@ class RunPrinter:
 
 def render_run_summary(report: dict, run_dir, console: Console | None = None) -> None:
     """The closing summary of `agent run`."""
-    console = console or Console(highlight=False)
+    console = console or _console()
+    say = functools.partial(console.print, markup=False)
     low, high = report["speedup_ci"] or [1.0, 1.0]
     source = report["best"]["source"]
     if source == "baseline":
@@ -157,10 +165,10 @@ def render_run_summary(report: dict, run_dir, console: Console | None = None) ->
             f"from {source} ({verified})"
         )
     llm = report["llm"]
-    console.print(headline)
-    console.print(
+    say(headline)
+    say(
         f"branches {len(report['branches'])}, iterations {report['iterations']}, "
         f"model calls {llm['calls']}, tokens {llm['input_tokens']} in / "
         f"{llm['output_tokens']} out, cost ${llm['cost_usd']:.4f}"
     )
-    console.print(f"files: {run_dir}/best.s, best.diff, report.json, events.jsonl")
+    say(f"files: {run_dir}/best.s, best.diff, report.json, events.jsonl")

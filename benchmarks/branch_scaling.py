@@ -40,6 +40,15 @@ async def one_run(config: RunConfig, folder: Path) -> tuple[float, int]:
     return time.monotonic() - start, report["iterations"]
 
 
+async def all_runs(configs: list[RunConfig]) -> tuple[float, int]:
+    seconds = steps = 0
+    for config in configs:
+        with tempfile.TemporaryDirectory() as folder:
+            took, done = await one_run(config, Path(folder))
+        seconds, steps = seconds + took, steps + done
+    return seconds, steps
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--branches", type=int, default=8)
@@ -58,11 +67,7 @@ def main() -> None:
         times = {}
         plans = {"concurrent": [base], "sequential": [replace(base, best_of=1)] * args.branches}
         for name, configs in plans.items():
-            seconds = steps = 0
-            for config in configs:
-                with tempfile.TemporaryDirectory() as folder:
-                    took, done = asyncio.run(one_run(config, Path(folder)))
-                seconds, steps = seconds + took, steps + done
+            seconds, steps = asyncio.run(all_runs(configs))
             times[name] = seconds
             print(
                 f"{name:>10}: {seconds:6.1f} s for {steps} proposals "

@@ -212,3 +212,24 @@ def test_agent_eval_options(baselines, tmp_path):
     assert report["differential"]["mismatches"] >= 1
     assert Path(report["differential"]["counterexample"]["saved"]).parent == save
     assert list(save.glob("*.in")) and list(save.glob("*.out"))
+
+
+def test_a_nondeterministic_original_cannot_verify_anything(tmp_path):
+    """An original that prints a stack address when N > 5 (never in its tests):
+    its own noise must not be reported as the candidate's mismatch."""
+    task_dir = tmp_path / "task"
+    (task_dir / "tests").mkdir(parents=True)
+    for name in ("t1.in", "t1.out", "t2.in", "t2.out"):
+        shutil.copy(EXAMPLES / "sum_scanf" / "tests" / name, task_dir / "tests" / name)
+    source = (EXAMPLES / "sum_scanf" / "prog.c").read_text()
+    last = 'printf("%lld %d %d\\n", total, best, value[(n - 1) / 2]);'
+    assert last in source
+    source = source.replace(last, last + '\n    if (n > 5)\n        printf("%p\\n", (void *)&n);')
+    (task_dir / "prog.s").write_text(gcc_s(source, tmp_path))
+    task = load_task(task_dir / "prog.s")
+    sandbox = Sandbox(task.limits)
+    base = prepare_baseline(task, sandbox, with_profile=False)
+    report = evaluate(task.asm, base, sandbox, options(n=40)).to_report()
+    assert report["correct"] and not report["verified"]
+    assert report["differential"]["mismatches"] == 0
+    assert "different output on two runs" in report["differential_details"]["note"]

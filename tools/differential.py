@@ -117,6 +117,7 @@ class DiffResult:
 class _Orig:
     input: bytes | None  # None: regenerate it (big), or no input (generator failed)
     valid: bool
+    digest: bytes = b""  # of the input, to check a regenerated one
     stdout: bytes = b""
     exit_code: int = 0
     wall_us: int = 0
@@ -126,7 +127,7 @@ class _OrigCache:
     def __init__(self):
         self.lock = threading.Lock()
         self.results: dict[int, _Orig] = {}
-        self.unstable = ""  # set when the original disagreed with itself
+        self.unstable = ""  # set when the original (or the generator) disagreed with itself
 
 
 _CACHE: OrderedDict[tuple, _OrigCache] = OrderedDict()
@@ -227,6 +228,9 @@ def differential(
     result.source = source.name
     codes = frozenset(exit_codes)
     cache = _cache_for((digest, _source_key(task), opt.seed, timeout, codes))
+    if cache.unstable:
+        result.note = cache.unstable
+        return result
     state = _State(opt.inputs, start + opt.seconds)
     workers = max(1, min(opt.workers, len(os.sched_getaffinity(0))))
 
@@ -268,17 +272,17 @@ def _one(index, session, source, cache: _OrigCache, codes, timeout: float, task:
             with cache.lock:
                 cache.results[index] = _Orig(None, False)
             return "discarded", None
+        if orig is not None and _digest(data) != orig.digest:
+            cache.unstable = (
+                f"the input generator gave a different input {index} for the same seed: "
+                "differential testing cannot judge with it"
+            )
+            return "unstable", None
     session.set_input(data)
     if orig is None:
         orig = _judge_original(session.run(0), data, codes)
-        if orig.valid and index < 2:
-            again = session.run(0)
-            if again.stdout != orig.stdout or again.exit_code != orig.exit_code:
-                cache.unstable = (
-                    "the original printed different output on two runs of the same input: "
-                    "differential testing cannot judge this program"
-                )
-                return "unstable", None
+        if orig.valid and index < 2 and not _reproduces(session, orig, cache):
+            return "unstable", None
         with cache.lock:
             cache.results[index] = orig
         if not orig.valid:
@@ -291,7 +295,21 @@ def _one(index, session, source, cache: _OrigCache, codes, timeout: float, task:
     )
     if outcome.passed:
         return "checked", None
+    if not _reproduces(session, orig, cache):  # a mismatch must not be the original's noise
+        return "unstable", None
     return "checked", (index, data, orig, outcome.failure())
+
+
+def _reproduces(session, orig: _Orig, cache: _OrigCache) -> bool:
+    """Run the original again on the session's input: does it repeat itself?"""
+    again = session.run(0)
+    if again.stdout == orig.stdout and again.exit_code == orig.exit_code:
+        return True
+    cache.unstable = (
+        "the original printed different output on two runs of the same input: "
+        "differential testing cannot judge this program"
+    )
+    return False
 
 
 def _judge_original(run: RunResult, data: bytes, codes: frozenset[int]) -> _Orig:
@@ -299,7 +317,11 @@ def _judge_original(run: RunResult, data: bytes, codes: frozenset[int]) -> _Orig
         not run.timed_out and not run.signal and not run.out_truncated and run.exit_code in codes
     )
     keep = data if len(data) <= KEEP_INPUT else None
-    return _Orig(keep, valid, run.stdout, run.exit_code, run.wall_us)
+    return _Orig(keep, valid, _digest(data), run.stdout, run.exit_code, run.wall_us)
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
 
 
 def _report(result: DiffResult, found: list, opt: DiffOptions, source) -> None:
