@@ -46,6 +46,7 @@ KINDS = ("small", "mutate", "down", "boundary", "mutate", "up", "small", "down")
 SHRINK = (1.0, 0.5, 0.25, 0.1, 0.02)  # retries when an input would be too big
 HEADER_REACH = 3  # a count governs a block starting at most this many lines later
 LOOKAHEAD_BUDGET = 400  # parse decisions that may look ahead before going greedy
+MAX_HEADERS = 16  # top-level integers that may bound later values
 
 
 # ---------------------------------------------------------------------------
@@ -165,7 +166,7 @@ class Template:
     nodes: list
     stats: dict[str, Stats]
     counts: set[str]
-    headers: list[tuple[str, int]]  # top-level integers on plain lines, in order
+    headers: list[tuple[str, int]]  # the first top-level integers on plain lines
     final_newline: bool
     crlf: bool
     size: int
@@ -233,7 +234,7 @@ class _Parser:
     def header_ints(self, i: int) -> list[tuple[int, int, int]]:
         """Pending counts from line i: (line, index, value) for a short all-int line."""
         toks = self.lines[i]
-        if not 1 <= len(toks) <= 4 or not all(INT_RE.fullmatch(t) for t in toks):
+        if not 1 <= len(toks) <= 4 or _inline(toks) or not all(INT_RE.fullmatch(t) for t in toks):
             return []
         return [(i, j, int(t)) for j, t in enumerate(toks) if 0 < int(t) <= MAX_COUNT]
 
@@ -386,7 +387,7 @@ class _Parser:
         for j, (tok, role) in enumerate(zip(toks, roles, strict=True)):
             self.role_of[(i, j)] = role
             self._add(role, [tok])
-            if top and INT_RE.fullmatch(tok):
+            if top and len(self.headers) < MAX_HEADERS and INT_RE.fullmatch(tok):
                 self.headers.append((role, int(tok)))
         return Line(list(toks), roles)
 
