@@ -125,6 +125,28 @@ def test_inline_counted_rows():
             assert len(r) == int(r[0]) + 1
 
 
+def test_a_grid_of_h_lines_of_w_characters():
+    tests = (b"3 4\n0110\n1001\n0000\n", b"2 5\n.#.#.\n#####\n")
+    for data in generate(tests, N, seed=15):
+        head, *grid = rows(data)
+        h, w = map(int, head)
+        cells = ["".join(r) for r in grid]  # W = 0 gives empty lines
+        assert len(grid) == h and all(len(c) == w for c in cells)
+        assert all(set(c) <= set("01") or set(c) <= set(".#") for c in cells)
+
+
+def test_lines_read_until_end_of_input_scale_too():
+    """No count, just alike lines: their number is a size (a buffer sized for the
+    tests' line count must be exercised)."""
+    test = "".join(f"{i} {i * i % 17}\n" for i in range(10)).encode()
+    counts = set()
+    for data in generate((test,), N, seed=16):
+        lines = rows(data)
+        assert all(len(r) == 2 for r in lines)
+        counts.add(len(lines))
+    assert min(counts) <= 1 and max(counts) > 10 and len(counts) > 5
+
+
 def test_the_same_seed_gives_the_same_inputs():
     tests = tuple(t.input for t in load_task(EXAMPLES / "collatz" / "prog.s").tests)
     a, b = generate(tests, 40, seed=11), generate(tests, 40, seed=11)

@@ -7,7 +7,8 @@ inputs). Fresh inputs of the same shape expose that, with no generator to write.
 How: each test input becomes a template of lines of tokens (ints, floats, words).
 An integer on a short all-integer line that equals how much follows is a count:
 N then N values (on one line or wrapped), N lines, an N x M matrix, H lines of W
-characters, T cases each with its own count, or `K v1 .. vK` on one line. A new
+characters, T cases each with its own count, or `K v1 .. vK` on one line; a run
+of alike lines with no count (read until end of input) is a block too. A new
 input picks a template and rewrites it: counts scaled down, kept, or up to twice
 the largest seen (the whole input stays within about twice the largest test, in
 bytes); every other token redrawn from what was seen at its position (range,
@@ -47,6 +48,7 @@ SHRINK = (1.0, 0.5, 0.25, 0.1, 0.02)  # retries when an input would be too big
 HEADER_REACH = 3  # a count governs a block starting at most this many lines later
 LOOKAHEAD_BUDGET = 400  # parse decisions that may look ahead before going greedy
 MAX_HEADERS = 16  # top-level integers that may bound later values
+FREE_RUN = 3  # this many alike lines with no count make a block whose length scales
 
 
 # ---------------------------------------------------------------------------
@@ -77,18 +79,18 @@ def _thin(values: list, k: int = SAMPLE) -> list:
 
 def stats_of(tokens: list[str]) -> Stats:
     """Classify and summarise the tokens seen at one role."""
+    alphabet = "".join(sorted(set().union(*map(set, _thin(tokens, 4096)))))  # grids of digits
     if all(INT_RE.fullmatch(t) for t in tokens):
         vals = [int(t) for t in tokens]
-        return Stats("int", min(vals), max(vals), len(vals), _thin(vals))
+        return Stats("int", min(vals), max(vals), len(vals), _thin(vals), alphabet=alphabet)
     if all(INT_RE.fullmatch(t) or FLOAT_RE.fullmatch(t) for t in tokens):
         vals = [float(t) for t in tokens]
         decimals = max(
             (len(t.split(".")[1].lower().split("e")[0]) for t in tokens if "." in t), default=0
         )
         exp = any("e" in t.lower() for t in tokens)
-        return Stats("float", min(vals), max(vals), len(vals), _thin(vals), decimals, exp)
+        return Stats("float", min(vals), max(vals), len(vals), _thin(vals), decimals, exp, alphabet)
     lengths = [len(t) for t in tokens]
-    alphabet = "".join(sorted(set().union(*map(set, _thin(tokens, 4096)))))
     distinct = set(tokens) if len(tokens) < 100_000 else set(_thin(tokens, 4096))
     vocab = tuple(sorted(distinct)) if len(tokens) >= 2 * len(distinct) <= 32 else ()
     return Stats(
@@ -152,11 +154,14 @@ class Line:
 
 @dataclass
 class Rep:
-    """`count` repetitions of a group of nodes (a line, a matrix row, a case)."""
+    """`count` repetitions of a group of nodes (a line, a matrix row, a case).
+    A `free` one has no count in the input (lines read until end of input): its
+    number of lines is still a size, scaled like a count."""
 
     count: str
     groups: list[list]  # template groups to draw from (a sample)
     n: int
+    free: bool = False
 
 
 @dataclass
@@ -208,13 +213,17 @@ class _Parser:
         for k in self.ntok:
             self.cum.append(self.cum[-1] + k)
         self.shape = [self._shape(t) for t in self.lines]
+        loose = [s[0] + "*" if s[1:].isdigit() else s for s in self.shape]
         self.run_ntok = [1] * (n + 1)
         self.run_shape = [1] * (n + 1)
+        self.run_loose = [1] * (n + 1)
         for i in range(n - 2, -1, -1):
             if self.ntok[i] == self.ntok[i + 1]:
                 self.run_ntok[i] = self.run_ntok[i + 1] + 1
             if self.shape[i] == self.shape[i + 1]:
                 self.run_shape[i] = self.run_shape[i + 1] + 1
+            if loose[i] == loose[i + 1] and self.ntok[i] == self.ntok[i + 1]:
+                self.run_loose[i] = self.run_loose[i + 1] + 1
         self.values: dict[str, list[str]] = {}
         self.role_of: dict[tuple[int, int], str] = {}
         self.counts: set[str] = set()
@@ -227,8 +236,8 @@ class _Parser:
             return "I"
         if len(toks) > 8:
             return f"n{len(toks)}"
-        if len(toks) == 1 and _tok_type(toks[0]) == "w":
-            return f"w{len(toks[0])}"
+        if len(toks) == 1:  # with its length: grid rows (of letters or of digits)
+            return f"{_tok_type(toks[0])}{len(toks[0])}"
         return "".join(_tok_type(t) for t in toks)
 
     def header_ints(self, i: int) -> list[tuple[int, int, int]]:
@@ -257,7 +266,7 @@ class _Parser:
                     continue
                 if w >= 2 and self.ntok[i] == w and self.run_ntok[i] >= v:
                     opts.append(_Opt("matrix", i, i + v, (a, b)))
-                if self.shape[i] == f"w{w}" and self.run_shape[i] >= v:
+                if self.shape[i][1:] == str(w) and self.run_shape[i] >= v:
                     opts.append(_Opt("grid", i, i + v, (a, b)))
         for a in pending:
             target = self.cum[i] + a[2]
@@ -275,8 +284,8 @@ class _Parser:
             v = a[2]
             if i + v > end:
                 continue
-            if self.run_shape[i] >= v:
-                opts.append(_Opt("rep", i, i + v, (a,)))
+            if self.run_shape[i] == v or (self.run_shape[i] > v and i + v == end):
+                opts.append(_Opt("rep", i, i + v, (a,)))  # ends where the alike lines end
             elif v >= 3 and self._query_like(i, i + v):
                 opts.append(_Opt("rep", i, i + v, (a,), strength=1))
         return opts
@@ -360,6 +369,9 @@ class _Parser:
             pending = [p for p in pending if i - p[0] <= HEADER_REACH]
             opt = self.choose(i, end, pending) if pending else None
             path = f"{prefix}{len(nodes)}"
+            if opt is None and self._free_run(i, end, pending):
+                opt = _Opt("free", i, i + self.run_loose[i], ())
+                pending = []  # numbers inside a run of alike lines are data
             if opt is None:
                 nodes.append(self.line(i, path, top=top))
                 pending = pending + self.header_ints(i)
@@ -369,6 +381,12 @@ class _Parser:
                 pending = [p for p in pending if p not in opt.used]
                 i = opt.end
         return nodes, i
+
+    def _free_run(self, i: int, end: int, pending: list) -> bool:
+        """Alike lines start here, and this line's numbers count nothing after it."""
+        if self.run_loose[i] < FREE_RUN or not self.ntok[i]:
+            return False
+        return not self.options(i + 1, end, pending + self.header_ints(i), depth=1)
 
     def _add(self, role: str, toks: list[str]) -> None:
         self.values.setdefault(role, []).extend(toks)
@@ -414,7 +432,11 @@ class _Parser:
         if opt.kind == "units":
             groups = [self.seq(s, e, [], f"{path}/u/")[0] for s, e in opt.extra]
             return Rep(counts[0], _thin(groups, GROUPS), len(groups))
-        # "rep": repeated lines; lines of one shape share roles
+        # "rep" or "free": repeated lines; lines of one shape share roles
+        if opt.kind == "free":
+            counts = [f"{path}/#"]
+            self._add(counts[0], [str(j - i)])
+            self.counts.update(counts)
         groups = []
         keep = set(_thin(list(range(i, j)), GROUPS))
         loose = any(_inline(self.lines[k]) for k in range(i, j))  # then `1 x` is one too
@@ -423,7 +445,7 @@ class _Parser:
             node = self.line(k, f"{path}/l{shape}", loose=loose)
             if k in keep:
                 groups.append([node])
-        return Rep(counts[0], groups, j - i)
+        return Rep(counts[0], groups, j - i, free=opt.kind == "free")
 
 
 def _inline(toks: list[str], loose: bool = False) -> bool:
@@ -538,7 +560,12 @@ class _Gen:
             elif isinstance(node, Row):
                 self.row(node, [])
             else:
-                for _ in range(self.env.get(node.count, node.n)):
+                n = (
+                    self.count(node.count, node.n)
+                    if node.free
+                    else self.env.get(node.count, node.n)
+                )
+                for _ in range(n):
                     self.nodes(self.rng.choice(node.groups))
 
     def line(self, node: Line) -> None:
@@ -642,10 +669,13 @@ class _Gen:
         rng = self.rng
         lo, hi = int(st.lo), int(st.hi)
         limit = self._limit(role)
-        if limit < MAX_COUNT * 10:
+        bounded = limit < MAX_COUNT * 10
+        if bounded:
             hi = limit
             lo = min(lo, hi)
-        edges = [x for x in (lo, hi, 0, 1, -1) if lo <= x <= hi]
+        # boundaries: the extremes seen, 0 and 1 (and -1 where negatives were seen)
+        top = hi if bounded else max(hi, 1)
+        edges = [lo, hi] + [x for x in (0, 1, -1) if x <= top and (x >= 0 or lo < 0)]
         r = rng.random()
         if self.kind == "small":
             a, b = max(lo, -10), min(hi, 10)
