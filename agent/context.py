@@ -7,6 +7,7 @@ run folder live here, rebuilt identically when a run is resumed.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ class RunContext:
     run_dir: Path
     eval_options: EvalOptions
     hints: dict[int, list[str]] = field(default_factory=dict)  # human hints per branch
+    paused: set[int] = field(default_factory=set)  # branches held before their next proposal
     _baseline: Baseline | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -57,6 +59,15 @@ class RunContext:
     def add_hint(self, branch: int, text: str) -> None:
         with self._lock:
             self.hints.setdefault(branch, []).append(text)
+
+    def set_paused(self, branch: int, paused: bool) -> None:
+        """Hold a branch before its next proposal (TUI: human in the loop)."""
+        with self._lock:
+            (self.paused.add if paused else self.paused.discard)(branch)
+
+    async def wait_while_paused(self, branch: int) -> None:
+        while branch in self.paused:
+            await asyncio.sleep(0.2)
 
     # -- files of the run folder ------------------------------------------------
 

@@ -101,6 +101,7 @@ async def propose(state: BranchState, runtime: Runtime[RunContext]) -> dict:
     ctx = runtime.context
     b, i = state["branch"], state["iteration"] + 1
     record_path = ctx.path("proposals", b, i, ".json")
+    await ctx.wait_while_paused(b)
     if record_path.exists():  # resumed: the model already answered this one
         record = json.loads(record_path.read_text())
     else:

@@ -133,9 +133,9 @@ def _site(lines, fn: at.Function, jump: at.Insn) -> _Site | None:
         return None
     if _dest(a.first)[0] != _dest(b.first)[0]:
         return None
-    if [_norm(i) for i in a.tail] != [_norm(i) for i in b.tail] or a.end != b.end:
-        return None
-    if a.end[0] == "label" and a.end[1] == target:
+    if [_norm(i) for i in a.tail] != [_norm(i) for i in b.tail] or a.end[1] != b.end[1]:
+        return None  # the arms must continue identically, to the same place
+    if a.end[1] == target or (a.end[0] == "ret") != (b.end[0] == "ret"):
         return None
     return _Site(test, jump, cc, a, b, target)
 
@@ -217,7 +217,8 @@ def _into(insn: at.Insn, scratch: str, indent: str) -> list[str]:
     name = at.name_of(scratch, width)
     ops = [*insn.operands[:-1], f"%{name}"]
     out = []
-    if family in at.effects(insn).reads:
+    three_operand = insn.base == "imul" and len(insn.operands) == 3
+    if insn.base not in at._MOVE_LIKE and not three_operand:  # it reads its destination
         copy = "movq" if width == 64 else "movl"
         out.append(f"{indent}{copy}\t%{at.name_of(family, width)}, %{name}")
     out.append(f"{indent}{insn.mnemonic}\t{', '.join(ops)}")
