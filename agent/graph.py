@@ -222,9 +222,11 @@ def _summary(report: dict | None, record: dict, iteration: int, report_rel: str 
             detail=detail[:300],
         )
         return {"event": event, "candidate": None}
-    status = (
-        "correct" if report["correct"] else ("wrong" if report["assembled"] else "not assembled")
-    )
+    mismatches = (report.get("differential") or {}).get("mismatches", 0)
+    if report["correct"] and not mismatches:
+        status = "correct"
+    else:
+        status = "wrong" if report["assembled"] else "not assembled"
     event = dict(
         status=status,
         assembled=report["assembled"],
@@ -236,7 +238,12 @@ def _summary(report: dict | None, record: dict, iteration: int, report_rel: str 
         detail=outcome(report)[:300],
     )
     candidate = None
-    if report["correct"] and report["faster"] and not report["identical_to_baseline"]:
+    if (
+        report["correct"]
+        and report["faster"]
+        and not report["identical_to_baseline"]
+        and not mismatches  # known wrong on a generated input: never a winner
+    ):
         candidate = {
             "path": record["path"],
             "speedup": report["speedup"],
