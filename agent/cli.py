@@ -246,6 +246,219 @@ def run_command(
     render_run_summary(report, run_dir)
 
 
+@cli.command("tui")
+@click.option(
+    "--open",
+    "open_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Browse a finished or interrupted run folder (r resumes it).",
+)
+def tui_command(open_dir, **options):
+    """Watch a run live: branches, diffs, speedups; steer (h, p), stop (s), accept (a).
+
+    Takes PROGRAM.s and the options of `agent run`, or --open RUN_DIR."""
+    from tui.app import main as tui_main
+
+    tui_main(open_dir=open_dir, **options)
+
+
+# `agent tui PROG.s` takes the options of `agent run` (but --resume: that is --open, then r).
+tui_command.params[:0] = [p for p in run_command.params if p.name != "resume_dir"]
+
+
+@cli.command("batch")
+@click.argument("suite", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--out", type=click.Path(path_type=Path), help="Batch folder (default runs/batch-TIME)."
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Programs at once (local); with ray, at least this many in flight.",
+)
+@click.option("--executor", type=click.Choice(["local", "ray"]), default="local", show_default=True)
+@click.option("--ray-address", help="Ray cluster to join (default: RAY_ADDRESS, else a local Ray).")
+@click.option("--resume", is_flag=True, help="Continue the batch in --out: skip finished tasks.")
+@click.option("--retry-errors", is_flag=True, help="With --resume: run failed tasks again.")
+@click.option("--limit", type=int, help="Run the first N selected tasks.")
+@click.option("--shuffle", is_flag=True, help="Shuffle the tasks (with --seed) before --limit.")
+@click.option("--only", multiple=True, help="Only these tasks (repeat, or NAME,NAME).")
+@click.option(
+    "--baseline",
+    "baseline_mode",
+    type=click.Choice(["dataset", "O3", "O2"]),
+    help="Dataset records: O3 (default) rebuilds the baseline from c_code with gcc, "
+    "dataset keeps unoptimized_assembly (gcc -O0 in the paper's data). "
+    "Task folders: their own .s unless O3/O2 is given.",
+)
+@click.option(
+    "--export-trajectories",
+    type=click.Path(path_type=Path),
+    help="Write every model call (prompt, completion, evaluation, reward) as JSON lines.",
+)
+@click.option("--model", help="builtin (default), openai:NAME or anthropic:NAME.")
+@click.option("--best-of", type=int, help="Parallel branches per task (default 4).")
+@click.option("--iterations", type=int, help="Proposals per branch at most (default 3).")
+@click.option("--patience", type=int, help="Stop a branch after this many idle iterations.")
+@click.option("--base-url", help="OpenAI-compatible server for openai:NAME (vLLM, Ollama, ...).")
+@click.option("--seed", type=int, help="Model seed, and the --shuffle order.")
+@click.option(
+    "--budget-usd",
+    type=float,
+    help="One limit for the whole batch: no new model call or task once spent.",
+)
+@click.option("--target-cpu", type=click.Choice(["native", "x86-64", "x86-64-v2", "x86-64-v3"]))
+@click.option("--sandbox", "sandbox_mode", type=click.Choice(["bwrap", "none"]))
+@click.option("--verbose", is_flag=True, help="Print the effective configuration.")
+def batch_command(
+    suite,
+    out,
+    workers,
+    executor,
+    ray_address,
+    resume,
+    retry_errors,
+    limit,
+    shuffle,
+    only,
+    baseline_mode,
+    export_trajectories,
+    model,
+    best_of,
+    iterations,
+    patience,
+    base_url,
+    seed,
+    budget_usd,
+    target_cpu,
+    sandbox_mode,
+    verbose,
+):
+    """Optimise every program of SUITE (a folder of task folders, or a JSONL/parquet
+    file in the paper's dataset schema); write results.jsonl, summary.json, summary.md."""
+    import time
+
+    from agent.batch import BatchOptions, BatchProgress, render_batch_summary, run_batch
+    from agent.config import describe, load_config
+
+    cli_values = dict(
+        model=model,
+        best_of=best_of,
+        iterations=iterations,
+        patience=patience,
+        base_url=base_url,
+        seed=seed,
+        budget_usd=budget_usd,
+        target_cpu=target_cpu,
+        sandbox=sandbox_mode,
+    )
+    config, sources = load_config(cli_values)
+    if verbose:
+        for line in describe(config, sources):
+            click.echo(line, err=True)
+    if retry_errors and not resume:
+        raise click.UsageError("--retry-errors goes with --resume")
+    if resume and out is None:
+        raise click.UsageError("--resume needs --out DIR (the batch folder)")
+    out = out or Path("runs") / f"batch-{time.strftime('%Y%m%d-%H%M%S')}"
+    options = BatchOptions(
+        suite=suite,
+        out=out,
+        config=config,
+        workers=workers,
+        executor=executor,
+        ray_address=ray_address,
+        resume=resume,
+        retry_errors=retry_errors,
+        limit=limit,
+        shuffle=shuffle,
+        only=tuple(only),
+        baseline=baseline_mode,
+        export_trajectories=export_trajectories,
+        overrides={k: v for k, v in cli_values.items() if v is not None},
+    )
+    try:
+        summary = run_batch(options, progress=BatchProgress())
+    except KeyboardInterrupt:
+        click.echo(f"agent: interrupted; continue with: agent batch --resume --out {out}", err=True)
+        sys.exit(130)
+    render_batch_summary(summary, out)
+
+
+@cli.command("report")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option(
+    "--export-trajectories",
+    type=click.Path(path_type=Path),
+    help="Also write every model call with its evaluation and reward (JSON lines).",
+)
+def report_command(folder, export_trajectories):
+    """Rebuild a batch's summary (summary.json, summary.md, plot) from results.jsonl,
+    or print a run folder's report."""
+    from agent.batch import render_batch_summary
+    from agent.summary import RESULTS, write_summary
+
+    if (folder / RESULTS).exists() or (folder / "batch.json").exists():
+        summary = write_summary(folder)
+        if export_trajectories:
+            from agent.reward import export_trajectories as export
+
+            export(folder, export_trajectories)
+        render_batch_summary(summary, folder)
+    elif (folder / "report.json").exists():
+        from agent.render import render_run_summary
+
+        if export_trajectories:
+            from agent.reward import export_trajectories as export
+
+            export(folder, export_trajectories)
+        render_run_summary(json.loads((folder / "report.json").read_text()), folder)
+    else:
+        raise BadInput(f"{folder} holds neither a batch (results.jsonl) nor a run (report.json)")
+
+
+@cli.group("suite")
+def suite_group() -> None:
+    """Build task suites from C programs."""
+
+
+@suite_group.command("build")
+@click.argument("src", type=click.Path(path_type=Path))
+@click.option("--out", required=True, type=click.Path(path_type=Path), help="The suite folder.")
+@click.option(
+    "--timeout",
+    "timeout_s",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Wall-clock limit per program run, seconds.",
+)
+@click.option(
+    "--sandbox",
+    "sandbox_mode",
+    type=click.Choice(["bwrap", "none"]),
+    default="bwrap",
+    show_default=True,
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Programs checked at once.",
+)
+def suite_build_command(src, out, timeout_s, sandbox_mode, jobs):
+    """Turn C programs with inputs (NAME.c + NAME/*.in, or a folder per program)
+    into task folders; drop, with a reason, those that do not compile, crash,
+    time out, print different output across runs or between -O0 and -O3."""
+    from agent.suite import build_suite, render_build
+
+    result = build_suite(src, out, timeout_s=timeout_s, sandbox_mode=sandbox_mode, jobs=jobs)
+    render_build(result, out)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: map failures to the exit-code contract."""
     try:

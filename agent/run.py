@@ -40,9 +40,13 @@ def eval_options(config: RunConfig) -> EvalOptions:
     return options
 
 
-def make_context(task: Task, config: RunConfig, run_dir: Path) -> RunContext:
+def make_context(
+    task: Task, config: RunConfig, run_dir: Path, budget: Budget | None = None
+) -> RunContext:
+    """Everything a run needs. `budget` is shared when given (a batch gives its
+    tasks one spend, see agent/batch.py); otherwise the run gets its own."""
     sandbox = Sandbox(task.limits, config.sandbox)
-    budget = Budget(config.budget_usd)
+    budget = budget if budget is not None else Budget(config.budget_usd)
     holder: dict = {}
     proposer = make_proposer(config, budget, lambda: holder["ctx"].baseline_profile_text())
     ctx = RunContext(task, config, sandbox, proposer, budget, run_dir, eval_options(config))

@@ -84,7 +84,7 @@ def mentions(lines: list[str], family: str) -> bool:
 # --------------------------------------------------------------- instructions
 
 
-def _words(text: str) -> frozenset[str]:
+def words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
@@ -134,24 +134,30 @@ def split_operands(text: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
+_LABEL_START = re.compile(r"^[A-Za-z_.$][\w.$]*\s*:")
+_SEGMENT = re.compile(r"%[cdefgs]s:")
+
+
 def parse_insn(index: int, text: str) -> Insn | None:
     """The instruction on a line, or None when the line is not one plain instruction."""
     body = strip_comment(text).strip()
-    if not body or body.startswith(".") or ";" in body or '"' in body or ":" in body:
+    if not body or body.startswith(".") or ";" in body or '"' in body or _LABEL_START.match(body):
         return None
-    words = body.split(None, 1)
+    if ":" in _SEGMENT.sub("", body):
+        return None
+    parts = body.split(None, 1)
     prefix = ""
-    if words[0].lower() in _PREFIXES and len(words) > 1:
-        prefix = words[0].lower()
-        words = words[1].split(None, 1)
-    mnemonic = words[0].lower()
+    if parts[0].lower() in _PREFIXES and len(parts) > 1:
+        prefix = parts[0].lower()
+        parts = parts[1].split(None, 1)
+    mnemonic = parts[0].lower()
     if not re.fullmatch(r"[a-z][a-z0-9]*", mnemonic):
         return None
-    operands = split_operands(words[1]) if len(words) > 1 else ()
+    operands = split_operands(parts[1]) if len(parts) > 1 else ()
     return Insn(index, text, mnemonic, operands, prefix)
 
 
-_SUFFIXED_SET = _words(
+_SUFFIXED_SET = words(
     "mov add sub and or xor cmp test inc dec neg not shl shr sar sal rol ror rcl rcr "
     "adc sbb imul mul div idiv lea push pop xchg xadd cmpxchg bt bts btr btc bsf bsr "
     "popcnt lzcnt tzcnt bswap andn bextr blsi blsr blsmsk bzhi shlx shrx sarx rorx "
@@ -190,7 +196,7 @@ _CC_ALIASES = {
     "pe": "p",
     "po": "np",
 }
-_CC = _words("e ne b ae be a l ge le g s ns o no p np")
+_CC = words("e ne b ae be a l ge le g s ns o no p np")
 INVERSE_CC = {
     "e": "ne",
     "ne": "e",
@@ -270,28 +276,29 @@ class Effects:
 UNKNOWN = Effects(ALL, ALL, "rw", True, True, "unknown")
 
 # Writers: the destination is written and not read (except partial 8/16-bit writes).
-_MOVE_LIKE = _words(
+MOVE_LIKE = words(
     "mov movabs movzx movsx lea popcnt lzcnt tzcnt andn bextr blsi blsr blsmsk bzhi "
     "shlx shrx sarx rorx pdep pext"
 )
 # Read-modify-write: the destination is read and written.
-_RMW = _words(
+_RMW = words(
     "add sub and or xor adc sbb inc dec neg not shl shr sar sal rol ror rcl rcr bswap bts btr btc"
 )
 _READ_ONLY = frozenset({"cmp", "test", "bt"})
 # Flags: "write" kills all six status flags; "rw" reads some or keeps some.
-_FLAGS_WRITE = _words(
+_FLAGS_WRITE = words(
     "add sub and or xor cmp test neg imul popcnt lzcnt tzcnt bsf bsr andn bextr blsi "
     "blsr blsmsk bzhi"
 )
-_FLAGS_RW = _words("adc sbb inc dec rol ror rcl rcr bt bts btr btc")
-_FLAGS_NONE = _words("mov movabs movzx movsx lea not bswap shlx shrx sarx rorx pdep pext")
+_FLAGS_RW = words("adc sbb inc dec rol ror rcl rcr bt bts btr btc")
+_FLAGS_NONE = words("mov movabs movzx movsx lea not bswap shlx shrx sarx rorx pdep pext")
 
 
-def _mem(operand: str) -> bool:
-    """A memory operand: anything not an immediate or a register."""
+def is_memory(operand: str) -> bool:
+    """A memory operand: anything but an immediate or a plain register
+    (`%fs:40` is memory)."""
     op = operand.strip()
-    return not (op.startswith("$") or op.startswith("%"))
+    return not (op.startswith("$") or re.fullmatch(r"%[a-z][a-z0-9]*", op))
 
 
 def _regs(operands) -> frozenset[str]:
@@ -301,7 +308,7 @@ def _regs(operands) -> frozenset[str]:
     return frozenset(found)
 
 
-def _imm(operand: str) -> int | None:
+def immediate(operand: str) -> int | None:
     try:
         return int(operand.strip().lstrip("$"), 0)
     except ValueError:
@@ -313,7 +320,7 @@ def _shift_flags(ops: tuple[str, ...]) -> str:
     count in %cl may be 0, which leaves them alone."""
     if len(ops) == 1:
         return "write"
-    count = _imm(ops[0]) if ops[0].startswith("$") else None
+    count = immediate(ops[0]) if ops[0].startswith("$") else None
     return "write" if count not in (None, 0) else "rw"
 
 
@@ -345,7 +352,7 @@ def _control(insn: Insn) -> Effects | None:
 
 def _implicit(insn: Insn) -> Effects | None:
     base, ops = insn.base, insn.operands
-    mem = any(_mem(op) for op in ops)
+    mem = any(is_memory(op) for op in ops)
     regs = _regs(ops)
     if base in ("cltq", "cwtl", "cbtw") and not ops:
         return Effects(frozenset({"rax"}), frozenset({"rax"}), "none", faults=False)
@@ -382,12 +389,12 @@ def effects(insn: Insn) -> Effects:
     dest = ops[-1]
     dreg = reg(dest)
     dest_fam = frozenset({dreg[0]}) if dreg else frozenset()
-    dest_mem = _mem(dest) and base != "lea"
-    src_mem = any(_mem(op) for op in ops[:-1]) and base != "lea"
+    dest_mem = is_memory(dest) and base != "lea"
+    src_mem = any(is_memory(op) for op in ops[:-1]) and base != "lea"
     address = families(dest) if dest_mem else frozenset()
     sources = _regs(ops[:-1]) | address
     partial = dreg is not None and dreg[1] < 32  # 8/16-bit writes keep the other bits
-    if base in _MOVE_LIKE or set_cc or cmov_cc or three_op_imul or base in ("bsf", "bsr"):
+    if base in MOVE_LIKE or set_cc or cmov_cc or three_op_imul or base in ("bsf", "bsr"):
         reads = sources | (dest_fam if partial or cmov_cc or base in ("bsf", "bsr") else set())
         if set_cc or cmov_cc:
             flags = "read"
@@ -429,6 +436,11 @@ def effects(insn: Insn) -> Effects:
 
 # --------------------------------------------------------------------- functions
 
+_DATA_DIRECTIVES = words(
+    ".popsection .bss .long .quad .byte .word .short .string .ascii .asciz .zero .skip .fill "
+    ".org .set .equ = .macro .rept .irp .if .incbin"
+)
+
 
 _LABEL_TOKEN = r"(?<![\w.$]){}(?![\w.$])"
 
@@ -467,12 +479,15 @@ class Function:
         self.reason = ""
         self.insns: dict[int, Insn] = {}
         self.labels: dict[str, int] = {}
+        self.tables: dict[str, list[str]] = {}  # switch jump tables: label -> targets
+        self.data_lines: set[int] = set()  # the tables' lines
         self._build()
 
     # -- construction ---------------------------------------------------------
 
     def _build(self) -> None:
-        for i in range(self.start, self.end + 1):
+        i = self.start
+        while i <= self.end:
             kind = self.kinds[i]
             text = self.lines[i]
             if kind == "label":
@@ -492,42 +507,51 @@ class Function:
                     self.reason = f"line {i + 1}: control flow the passes do not model"
                     return
                 self.insns[i] = insn
-            elif kind == "directive":
+            elif kind == "directive" and i != self.start:
                 word = strip_comment(text).split(None, 1)[0] if text.strip() else ""
-                if (
-                    word
-                    in (
-                        ".section",
-                        ".pushsection",
-                        ".popsection",
-                        ".previous",
-                        ".text",
-                        ".data",
-                        ".bss",
-                        ".long",
-                        ".quad",
-                        ".byte",
-                        ".word",
-                        ".string",
-                        ".ascii",
-                        ".asciz",
-                        ".zero",
-                        ".skip",
-                        ".fill",
-                        ".org",
-                        ".set",
-                        ".equ",
-                        "=",
-                        ".macro",
-                        ".rept",
-                        ".irp",
-                        ".if",
-                        ".incbin",
-                    )
-                    and i != self.start
-                ):
-                    self.reason = f"line {i + 1}: data or section change inside the function"
+                if word in (".section", ".pushsection", ".previous", ".text", ".data"):
+                    skip = self._jump_table(i)
+                    if skip is None:
+                        self.reason = f"line {i + 1}: data or section change inside the function"
+                        return
+                    self.data_lines.update(range(i, skip + 1))
+                    i = skip
+                elif word in _DATA_DIRECTIVES:
+                    self.reason = f"line {i + 1}: data inside the function"
                     return
+            i += 1
+
+    def _jump_table(self, i: int) -> int | None:
+        """gcc's switch table: `.section .rodata`, `.align`, `.Lk:`, `.long .Lx-.Lk`...,
+        back to `.text`. Records it and returns the index of the closing line."""
+        if not re.match(r"^\s*\.section\s+\.rodata\b", self.lines[i]):
+            return None
+        name, targets = None, []
+        j = i + 1
+        while j <= self.end:
+            body = strip_comment(self.lines[j]).strip()
+            if not body or body.split(None, 1)[0] in (".align", ".p2align", ".balign"):
+                j += 1
+                continue
+            if name is None and (match := re.fullmatch(r"([\w.$]+):", body)):
+                name = match.group(1)
+            elif name is not None and (
+                match := re.fullmatch(rf"\.long\s+([\w.$]+)-{re.escape(name)}", body)
+            ):
+                targets.append(match.group(1))
+            elif (
+                name is not None
+                and targets
+                and (
+                    body == ".text" or body == ".previous" or re.match(r"^\.section\s+\.text", body)
+                )
+            ):
+                self.tables[name] = targets
+                return j
+            else:
+                return None
+            j += 1
+        return None
 
     @property
     def analysable(self) -> bool:
@@ -544,6 +568,8 @@ class Function:
         current: Block | None = None
         for i in range(self.start + 1, self.end + 1):
             kind = self.kinds[i]
+            if i in self.data_lines:
+                continue
             if kind == "label":
                 name = strip_comment(self.lines[i]).strip()[:-1]
                 if current is None or current.insns:
@@ -565,12 +591,32 @@ class Function:
             if kind in ("jcc", "jmp"):
                 target = last.operands[0]
                 block.succ.append(by_label.get(target, -1))
-            if kind in ("ijmp",):
-                block.unknown_exit = True
+            if kind == "ijmp":
+                targets = self._table_targets(block)
+                if targets is None or any(t not in by_label for t in targets):
+                    block.unknown_exit = True
+                else:
+                    block.succ.extend(dict.fromkeys(by_label[t] for t in targets))
+                continue
             if kind in ("ret", "stop", "jmp", "ijmp"):
                 continue
             block.succ.append(n + 1 if n + 1 < len(blocks) else -1)
         return blocks
+
+    def _table_targets(self, block: Block) -> list[str] | None:
+        """The targets of a block's `jmp *%reg` when it dispatches through a jump
+        table whose address the block loads (`leaq .Lk(%rip), %reg`)."""
+        for insn in reversed(block.insns[:-1]):
+            if insn.mnemonic == "leaq" and len(insn.operands) == 2:
+                match = re.fullmatch(r"([\w.$]+)\(%rip\)", insn.operands[0])
+                if match and match.group(1) in self.tables:
+                    return self.tables[match.group(1)]
+        # The table's address is often loaded once, outside a loop: with one table
+        # and one indirect jump in the function, that jump is the switch's dispatch.
+        indirect = [i for i in self.insns.values() if i.base == "jmp" and i.operands[0][:1] == "*"]
+        if len(self.tables) == 1 and len(indirect) == 1:
+            return next(iter(self.tables.values()))
+        return None
 
     def block_of(self, index: int) -> tuple[int, int]:
         """(block number, position in its insns) of the instruction at line `index`."""
@@ -584,7 +630,7 @@ class Function:
     def has_unknown_flow(self) -> bool:
         return any(b.unknown_exit for b in self.blocks)
 
-    def _forward(self, index: int, visit) -> bool:
+    def forward(self, index: int, visit) -> bool:
         """Walk every path forward from just after line `index`. `visit(insn)` returns
         "dead" (this path is settled), "live" (stop: the answer is live) or None
         (keep going). At a function exit `visit(None)` is asked. True when no path
@@ -636,7 +682,7 @@ class Function:
                 return "live"
             return None
 
-        return self._forward(index, visit)
+        return self.forward(index, visit)
 
     def reg_dead_after(self, index: int, family: str) -> bool:
         """No path from after line `index` reads `family` before fully overwriting it."""
@@ -659,7 +705,7 @@ class Function:
                 return "live"
             return None
 
-        return self._forward(index, visit)
+        return self.forward(index, visit)
 
 
 def functions(text_or_lines) -> tuple[list[str], list[Function]]:

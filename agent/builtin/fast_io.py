@@ -54,7 +54,7 @@ FPUTS = frozenset({"fputs", "fputs_unlocked"})  # (s, stdout)
 MAX_ARGS = 5  # conversions passed in registers (%rsi .. %r9)
 
 # External functions that neither read stdin nor write stdout.
-SAFE = at._words(
+SAFE = at.words(
     "strlen strnlen strcmp strncmp strcpy strncpy strcat strncat strchr strrchr strstr strspn "
     "strcspn strpbrk strdup strtok memcpy memmove memset memcmp memchr malloc calloc realloc "
     "free qsort bsearch abs labs llabs atoi atol atoll strtol strtoll strtoul strtoull strtod "
@@ -67,10 +67,16 @@ SAFE = at._words(
     "__modti3 __umodti3"
 )
 # External functions that may write stdout but never read stdin.
-OUTPUT = at._words(
+OUTPUT = at.words(
     "printf puts putchar putchar_unlocked fputs fputc putc fwrite fprintf fflush vprintf "
     "vfprintf __printf_chk __fprintf_chk __vprintf_chk fputc_unlocked putc_unlocked "
     "fwrite_unlocked fputs_unlocked write perror __assert_fail abort _exit setvbuf setbuf"
+)
+
+# Programs that run code concurrently with main (threads, signal handlers) could
+# enter the unsynchronised buffers twice: the pass leaves them alone.
+CONCURRENT = re.compile(
+    r"^(?:pthread_\w+|thrd_\w+|clone|signal|sigaction|__sysv_signal|bsd_signal)$"
 )
 
 _CALL_TARGET = re.compile(r"^\*?([A-Za-z_.$][\w.$]*)(?:@PLT|@GOTPCREL\(%rip\))?$")
@@ -303,6 +309,8 @@ def _external_calls(fn: at.Function, defined: set[str]) -> list[_Call]:
             name = insn.operands[0]
             if name in fn.labels or name in defined:
                 continue
+        if insn.base == "jmp" and insn.operands[0][:1] == "*" and not fn.has_unknown_flow:
+            continue  # a switch dispatch through a jump table the CFG resolved
         match = _CALL_TARGET.match(insn.operands[0]) if len(insn.operands) == 1 else None
         if match is None:
             calls.append(_Call(index, "*", insn.base == "jmp"))
@@ -314,77 +322,83 @@ def _external_calls(fn: at.Function, defined: set[str]) -> list[_Call]:
     return calls
 
 
+_TABLE_ENTRY = re.compile(r"^\s*\.long\s+\.L\w+-\.L\w+\s*$")
+_CALLISH = re.compile(r"(?<![\w.$])(?:call|jmp)\w*(?![\w.$])", re.I)
+
+
+def _opaque_calls(lines: list[str], covered: set[int], defined: set[str]) -> list[_Call] | None:
+    """Calls and external jumps on lines outside `covered`; None when some line
+    looks like one but cannot be parsed (the pass then stays away)."""
+    calls = []
+    jump_tables = any(_TABLE_ENTRY.match(line) for line in lines)
+    for i, line in enumerate(lines):
+        if i in covered or not _CALLISH.search(at.strip_comment(line)):
+            continue
+        stripped = at.strip_comment(line).strip()
+        if stripped.startswith((".", "#")):
+            continue
+        insn = at.parse_insn(i, line)
+        if insn is None or insn.base not in ("call", "jmp") or len(insn.operands) != 1:
+            return None
+        operand = insn.operands[0]
+        if insn.base == "jmp" and at.is_label_operand(operand) and operand in defined:
+            continue
+        if insn.base == "jmp" and re.fullmatch(r"\*%r\w+", operand) and jump_tables:
+            continue  # a switch dispatching through gcc's table of local labels
+        match = _CALL_TARGET.match(operand)
+        name = match.group(1) if match else "*"
+        if name not in defined:
+            calls.append(_Call(i, name, insn.base == "jmp"))
+    return calls
+
+
+_STDIN_LOAD = re.compile(r"^\s*movq\s+stdin\(%rip\),\s*%r\w+\s*(?:#.*)?$")
+
+
 def apply(asm: str, ctx: PassContext) -> str | None:
     """The listing with fast I/O, or None when nothing could be replaced."""
     if re.search(r"^\s*\.intel_syntax", asm, re.M) or "__sofio_" in asm:
         return None
     lines, functions = at.functions(asm)
-    defined = at.defined_symbols(lines)
-    strings = read_only_strings(lines)
-    reads_stdin_elsewhere = bool(re.search(r"(?<![\w.$])stdin(?![\w.$])", asm))
-    scans: dict[int, str] = {}  # line -> replacement call target
-    prints: dict[int, str] = {}
-    guards: set[int] = set()
-    input_ok = not reads_stdin_elsewhere
-    scan_formats: dict[tuple, str] = {}
-    print_formats: dict[tuple, str] = {}
+    plan = _Plan(lines, at.defined_symbols(lines), read_only_strings(lines))
+    # stdin may appear only as `movq stdin(%rip), %reg` feeding getc-style calls.
+    stdin_uses = [
+        i for i, line in enumerate(lines) if re.search(r"(?<![\w.$])stdin(?![\w.$])", line)
+    ]
+    if any(not _STDIN_LOAD.match(lines[i]) for i in stdin_uses):
+        plan.input_ok = False
+    covered: set[int] = set()
     for fn in functions:
-        calls = _external_calls(fn, defined)
-        if not fn.analysable or fn.has_unknown_flow:
-            if any(c.target in SCANF | GETCHAR or c.target not in SAFE | OUTPUT for c in calls):
-                input_ok = False
-            for call in calls:
-                if call.target not in SAFE:
-                    guards.add(call.index)
+        if not fn.analysable:
             continue
-        for call in calls:
-            name = call.target
-            if name in SCANF:
-                directives = _format(fn, call.index, strings, parse_scan_format)
-                if directives is None:
-                    input_ok = False
-                    continue
-                scans[call.index] = scan_formats.setdefault(
-                    directives, f"__sofio_scan_{len(scan_formats)}"
-                )
-            elif name in GETCHAR:
-                scans[call.index] = "__sofio_getchar"
-            elif name in PRINTF:
-                pieces = _format(fn, call.index, strings, parse_print_format)
-                if pieces is None:
-                    guards.add(call.index)
-                    continue
-                prints[call.index] = print_formats.setdefault(
-                    pieces, f"__sofio_print_{len(print_formats)}"
-                )
-            elif name in PUTS:
-                prints[call.index] = "__sofio_puts"
-            elif name in PUTCHAR:
-                prints[call.index] = "__sofio_putchar"
-            elif name in SAFE:
-                continue
-            else:
-                guards.add(call.index)
-                if name not in OUTPUT:
-                    input_ok = False  # an unknown function (or an indirect call) may read stdin
-    if not input_ok:
-        scans.clear()
-        scan_formats.clear()
-    if not scans and not prints:
+        if any(CONCURRENT.match(c.target) for c in _external_calls(fn, plan.defined)):
+            return None
+        plan.function(fn)
+        covered.update(range(fn.start, fn.end + 1))
+    # Everything else (functions the model cannot analyse, code outside functions)
+    # is only scanned for calls: they keep libc and get guards.
+    rest = _opaque_calls(lines, covered, plan.defined)
+    if rest is None or any(CONCURRENT.match(c.target) for c in rest):
         return None
-    if not prints:
-        guards.clear()  # nothing is buffered on the output side
+    plan.opaque(rest)
+    if not plan.input_ok:
+        plan.scans.clear()
+        plan.scan_formats.clear()
+    if not plan.scans and not plan.prints:
+        return None
+    if not plan.prints:
+        plan.guards.clear()  # nothing is ever buffered on the output side
     runtime = compile_runtime(
-        tuple(sorted((v, k) for k, v in scan_formats.items())),
-        tuple(sorted((v, k) for k, v in print_formats.items())),
+        tuple(sorted((v, k) for k, v in plan.scan_formats.items())),
+        tuple(sorted((v, k) for k, v in plan.print_formats.items())),
     )
     if runtime is None:
         return None
     out: list[str] = []
     for i, line in enumerate(lines):
-        if i in guards:
+        if i in plan.guards:
             out.append("\tcall\t__sofio_guard")
-        target = scans.get(i) or prints.get(i)
+        target = plan.scans.get(i) or plan.prints.get(i)
         if target:
             insn = at.parse_insn(i, line)
             out.append(f"\t{insn.base}\t{target}")
@@ -393,14 +407,99 @@ def apply(asm: str, ctx: PassContext) -> str | None:
     return at.join(out) + runtime
 
 
+class _Plan:
+    """Which call sites become fast readers/writers, and where guards go."""
+
+    def __init__(self, lines, defined, strings):
+        self.lines = lines
+        self.defined = defined
+        self.strings = strings
+        self.input_ok = True
+        self.scans: dict[int, str] = {}  # line -> replacement call target
+        self.prints: dict[int, str] = {}
+        self.guards: set[int] = set()
+        self.scan_formats: dict[tuple, str] = {}
+        self.print_formats: dict[tuple, str] = {}
+
+    def function(self, fn: at.Function) -> None:
+        calls = _external_calls(fn, self.defined)
+        if fn.has_unknown_flow:
+            self.opaque(calls)
+            return
+        for call in calls:
+            if not self._replace(fn, call):
+                self.guards.add(call.index)
+
+    def opaque(self, calls: list[_Call]) -> None:
+        """Calls in code the pass cannot trace: they stay, guarded; any of them that
+        may read stdin keeps the reader away."""
+        for call in calls:
+            if call.target not in SAFE:
+                self.guards.add(call.index)
+                if call.target not in OUTPUT:
+                    self.input_ok = False
+
+    def _replace(self, fn: at.Function, call: _Call) -> bool:
+        """Plan the replacement of one call; False when it must stay (and be guarded)."""
+        name = call.target
+        if name in SAFE:
+            return True
+        if name in SCANF | GETCHAR | GETC:
+            target = self._reader(fn, call)
+            if target is None:
+                self.input_ok = False
+                return True  # reading stdin writes nothing: no guard needed
+            self.scans[call.index] = target
+            return True
+        target = self._writer(fn, call)
+        if target is not None:
+            self.prints[call.index] = target
+            return True
+        if name not in OUTPUT:
+            self.input_ok = False  # an unknown function (or an indirect call) may read stdin
+        return False
+
+    def _reader(self, fn: at.Function, call: _Call) -> str | None:
+        name = call.target
+        if name in GETCHAR:
+            return "__sofio_getchar"
+        if name in GETC:
+            return "__sofio_getchar" if _holds(fn, call.index, "rdi", "*stdin") else None
+        directives = _format(fn, call.index, self.strings, parse_scan_format)
+        if directives is None:
+            return None
+        return self.scan_formats.setdefault(directives, f"__sofio_scan_{len(self.scan_formats)}")
+
+    def _writer(self, fn: at.Function, call: _Call) -> str | None:
+        name = call.target
+        if name in PRINTF:
+            pieces = _format(fn, call.index, self.strings, parse_print_format)
+            if pieces is None:
+                return None
+            return self.print_formats.setdefault(pieces, f"__sofio_print_{len(self.print_formats)}")
+        if name in PUTS:
+            return "__sofio_puts"
+        if name in PUTCHAR:
+            return "__sofio_putchar"
+        if name in PUTC and _holds(fn, call.index, "rsi", "*stdout"):
+            return "__sofio_putchar"
+        if name in FPUTS and _holds(fn, call.index, "rsi", "*stdout"):
+            return "__sofio_fputs"
+        return None
+
+
+def _holds(fn: at.Function, index: int, family: str, value: str) -> bool:
+    return trace_value(fn, index, family) == {value}
+
+
 def _format(fn: at.Function, index: int, strings: dict[str, bytes], parser):
-    symbols = trace_address(fn, index, "rdi")
+    symbols = trace_value(fn, index, "rdi")
     if not symbols or len(symbols) != 1:
         return None
     (symbol,) = symbols
-    if symbol not in strings:
+    if not symbol.startswith("&") or symbol[1:] not in strings:
         return None
-    return parser(strings[symbol])
+    return parser(strings[symbol[1:]])
 
 
 # --------------------------------------------------------------- runtime

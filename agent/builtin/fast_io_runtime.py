@@ -77,35 +77,67 @@ static inline void __sofio_skipws(void)
 }
 
 /* Sign and digits: 1 with the magnitude in *mag (saturated, *over set), 0 on a
-   matching failure, -1 at end of input. Leading whitespace is skipped. */
+   matching failure, -1 at end of input. Leading whitespace is skipped. The
+   position lives in a register; 19 digits cannot overflow 64 bits, so only
+   longer numbers pay for the exact overflow test. */
 static inline int __sofio_digits(unsigned long long *mag, int *neg, int *over)
 {
-    int c;
+    size_t pos = __sofio_ipos, len = __sofio_ilen;
     unsigned long long v = 0;
-    __sofio_skipws();
-    c = __sofio_peek();
-    if (c < 0)
-        return -1;
+    int c, n = 0;
+    for (;;) {
+        if (pos == len) {
+            __sofio_ipos = pos;
+            if (!__sofio_fill())
+                return -1;
+            pos = __sofio_ipos;
+            len = __sofio_ilen;
+        }
+        c = __sofio_ibuf[pos];
+        if (!__sofio_space(c))
+            break;
+        pos++;
+    }
     *neg = 0;
     *over = 0;
     if (c == '-' || c == '+') {
         *neg = c == '-';
-        __sofio_ipos++;
-        c = __sofio_peek();
+        pos++;
+        if (pos == len) {
+            __sofio_ipos = pos;
+            if (!__sofio_fill())
+                return 0;
+            pos = __sofio_ipos;
+            len = __sofio_ilen;
+        }
+        c = __sofio_ibuf[pos];
     }
-    if (c < '0' || c > '9')
+    if ((unsigned)(c - '0') > 9) {
+        __sofio_ipos = pos;
         return 0;
-    do {
-        unsigned d = (unsigned)c - '0';
-        if (v > (~0ULL - d) / 10)
+    }
+    for (;;) {
+        unsigned d = (unsigned)(c - '0');
+        if (n < 19)
+            v = v * 10 + d;
+        else if (v > (~0ULL - d) / 10)
             *over = 1;
         else
             v = v * 10 + d;
-        __sofio_ipos++;
-        if (__sofio_ipos == __sofio_ilen && !__sofio_fill())
+        n++;
+        pos++;
+        if (pos == len) {
+            __sofio_ipos = pos;
+            if (!__sofio_fill())
+                break;
+            pos = __sofio_ipos;
+            len = __sofio_ilen;
+        }
+        c = __sofio_ibuf[pos];
+        if ((unsigned)(c - '0') > 9)
             break;
-        c = __sofio_ibuf[__sofio_ipos];
-    } while (c >= '0' && c <= '9');
+    }
+    __sofio_ipos = pos;
     *mag = v;
     return 1;
 }
@@ -258,6 +290,12 @@ SOFIO_HIDDEN int __sofio_puts(const char *s)
     __sofio_out(s, n);
     __sofio_outc('\n');
     return n + 1 > 0x7fffffff ? 0x7fffffff : (int)(n + 1);
+}
+
+SOFIO_HIDDEN int __sofio_fputs(const char *s)
+{
+    __sofio_out(s, strlen(s));
+    return 1;
 }
 
 SOFIO_HIDDEN int __sofio_putchar(int c)

@@ -37,7 +37,7 @@ from agent.builtin.context import PassContext
 NAME = "ifconvert"
 HOT_SHARE = 2.0  # % of samples on the branch's lines for it to count as hot
 SCRATCH = ("r8", "r9", "r10", "r11")
-_ARM_OPS = at._words(
+_ARM_OPS = at.words(
     "mov movabs lea add sub and or xor shl shr sar sal neg not inc dec imul rol ror "
     "movzx movsx bswap andn blsi blsr blsmsk bzhi shlx shrx sarx rorx popcnt lzcnt tzcnt"
 )
@@ -201,7 +201,7 @@ def _arm_ok(insn: at.Insn) -> bool:
         return False
     if eff.writes != frozenset({dest[0]}):
         return False
-    memory = any(not op.startswith(("%", "$")) for op in insn.operands)
+    memory = any(at.is_memory(op) for op in insn.operands)
     if memory and insn.base != "lea":
         return False
     return all(r in at.GPRS for r in eff.reads)
@@ -218,7 +218,7 @@ def _into(insn: at.Insn, scratch: str, indent: str) -> list[str]:
     ops = [*insn.operands[:-1], f"%{name}"]
     out = []
     three_operand = insn.base == "imul" and len(insn.operands) == 3
-    if insn.base not in at._MOVE_LIKE and not three_operand:  # it reads its destination
+    if insn.base not in at.MOVE_LIKE and not three_operand:  # it reads its destination
         copy = "movq" if width == 64 else "movl"
         out.append(f"{indent}{copy}\t%{at.name_of(family, width)}, %{name}")
     out.append(f"{indent}{insn.mnemonic}\t{', '.join(ops)}")

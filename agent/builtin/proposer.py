@@ -1,0 +1,316 @@
+"""The built-in optimizer as a proposer: classical passes, no LLM.
+
+Each call returns one complete `.s`: the branch's current best with one more
+pass applied, or a fresh compile of the C source with other flags. Nothing is
+trusted: the harness assembles, tests and times every proposal, and only
+accepted ones come back as a branch's `current`, which is how passes stack.
+
+How it chooses (per task, shared by all branches):
+- it profiles each new `current` once (in the sandbox) to see where the time
+  goes; fast I/O comes first when scanf/printf internals hold the time,
+  if-conversion of hot branches next, then compiler variants (while the
+  branch still holds compiler output), then idioms, peephole, alignment;
+- a pass already in the current's stack is not applied again, and no
+  assembly is proposed twice (branches therefore spread over different moves);
+- it remembers what the harness accepted or rejected (a branch's next
+  `current` is its last proposal, or is unchanged) and tries moves accepted
+  elsewhere first and rejected ones last;
+- a proposal may only use instructions the target CPU has.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import threading
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from agent.builtin import align, compiler, cpu, fast_io, idioms, ifconvert, peephole
+from agent.builtin.context import (
+    PassContext,
+    from_profile,
+    parse_hot_functions,
+    parse_hot_lines,
+)
+from agent.proposer import Proposal, ProposalRequest
+from tools import asm as asmlib
+from tools.errors import BadInput
+from tools.sandbox import Sandbox
+from tools.task import Task, TestCase
+
+IO_HOT = 10.0  # % of samples in stdio internals for fast I/O to go first
+PROFILE_LINES = 60
+_IO_NAMES = (
+    "scanf",
+    "printf",
+    "strtol",
+    "strtoul",
+    "_IO_",
+    "__GI__IO",
+    "getc",
+    "putc",
+    "puts",
+    "vfprintf",
+    "vfscanf",
+    "__printf_buffer",
+    "_itoa",
+    "__mpn",
+    "____strto",
+    "__strto",
+    "read_int",
+    "__uflow",
+    "__overflow",
+    "_dl_",
+)
+
+
+@dataclass(frozen=True)
+class Move:
+    name: str
+    run: Callable[[str, PassContext], str | None] | None = None  # asm passes
+    variant: compiler.Variant | None = None  # compiler regeneration
+
+    @property
+    def regen(self) -> bool:
+        return self.variant is not None
+
+
+ASM_PASSES: dict[str, Callable[[str, PassContext], str | None]] = {
+    "fast_io": fast_io.apply,
+    "ifconvert": ifconvert.apply,
+    "idioms": idioms.apply,
+    "peephole": peephole.apply,
+    "bmi2": idioms.apply_bmi2,
+    "align32": align.apply32,
+    "align64": align.apply64,
+}
+
+
+def digest(asm: str) -> str:
+    return hashlib.sha256(asmlib.normalize(asm).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def io_share(ctx: PassContext) -> float:
+    """Share of samples in stdio/number-conversion internals (outside the program)."""
+    return sum(
+        p
+        for name, dso, p in ctx.hot_functions
+        if "libc" in dso and any(key in name for key in _IO_NAMES) and "_dl_" not in name
+    )
+
+
+class _TaskState:
+    """What the proposer knows about one task: shared by all its branches."""
+
+    def __init__(self, task: Task):
+        self.task = task
+        self.lock = threading.Lock()
+        self.origin: dict[str, tuple[str, ...]] = {digest(task.asm): ()}
+        self.proposed: set[str] = set()
+        self.contexts: dict[tuple[str, str], PassContext] = {}
+        self.regen: dict[str, str | None] = {}
+        self.last: dict[int, tuple[str, str, str]] = {}  # branch -> (current, move, proposal)
+        self.accepted: Counter[str] = Counter()
+        self.rejected: Counter[str] = Counter()
+        self.slowest: TestCase | None = None
+        self.slowest_known = False
+        self.sandbox: Sandbox | None = None
+        self.sandbox_tried = False
+
+
+class BuiltinProposer:
+    """`--model builtin`: compiler variants, PGO, fast I/O and assembly passes."""
+
+    name = "builtin"
+
+    def __init__(
+        self,
+        sandbox: Sandbox | None = None,
+        passes: tuple[str, ...] | None = None,
+        use_sandbox: bool = True,
+    ):
+        """`sandbox` runs profiles and PGO training (default: a bwrap sandbox made on
+        first use; none with `use_sandbox=False`, which skips both). `passes`
+        restricts the moves by name ("regen" for all compiler variants)."""
+        self._sandbox = sandbox
+        self._use_sandbox = use_sandbox
+        self._passes = passes
+        self._tasks: dict[str, _TaskState] = {}
+        self._lock = threading.Lock()
+
+    async def propose(self, request: ProposalRequest) -> Proposal:
+        return await asyncio.to_thread(self.propose_sync, request)
+
+    # -- the work (in a worker thread) ---------------------------------------
+
+    def propose_sync(self, request: ProposalRequest) -> Proposal:
+        target = cpu.check_target(request.target_cpu or "native")
+        state = self._state(request.task)
+        with state.lock:
+            current = digest(request.current)
+            last = self._learn(state, request.branch, current)
+            passes = state.origin.get(current, ("given",))
+            # The feedback describes the last proposal: it fits only if that became current.
+            fits = last is None or last[2] == current
+            ctx = self._context(state, request, current, target, feedback_fits=fits)
+            for move in self._moves(state, passes, ctx):
+                asm = self._make(state, move, request.current, ctx)
+                if asm is None:
+                    continue
+                made = digest(asm)
+                if made in state.proposed or made in state.origin:
+                    continue
+                if not cpu.allowed(asm, state.task.asm, target):
+                    continue
+                stack = (move.name,) if move.regen else (*passes, move.name)
+                state.proposed.add(made)
+                state.origin[made] = stack
+                state.last[request.branch] = (current, move.name, made)
+                return Proposal(
+                    asm=asm,
+                    note="+".join(stack),
+                    model="builtin",
+                    extra={"passes": list(stack), "move": move.name},
+                )
+            state.last.pop(request.branch, None)
+            return Proposal(
+                asm=None,
+                note="nothing left to try",
+                model="builtin",
+                extra={"passes": list(passes)},
+            )
+
+    def _state(self, task: Task) -> _TaskState:
+        key = hashlib.sha256(
+            (task.name + "\0" + task.asm + "\0" + (task.source or "")).encode("utf-8", "replace")
+        ).hexdigest()
+        with self._lock:
+            if key not in self._tasks:
+                self._tasks[key] = _TaskState(task)
+            return self._tasks[key]
+
+    def _learn(self, state: _TaskState, branch: int, current: str):
+        """Did the harness accept this branch's last proposal? Returns that proposal's
+        (current, move, digest), or None."""
+        last = state.last.pop(branch, None)
+        if last is None:
+            return None
+        before, move, proposal = last
+        if current == proposal:
+            state.accepted[move] += 1
+        elif current == before:
+            state.rejected[move] += 1
+        return last
+
+    def _moves(self, state: _TaskState, passes: tuple[str, ...], ctx: PassContext) -> list[Move]:
+        task = state.task
+        done = set(passes)
+        io_first = io_share(ctx) >= IO_HOT
+        order: list[Move] = []
+
+        def add(name: str) -> None:
+            if name not in done:
+                order.append(Move(name, run=ASM_PASSES[name]))
+
+        if io_first:
+            add("fast_io")
+        add("ifconvert")
+        add("idioms")
+        only_compiled = all(p.startswith(compiler.compilers()) for p in passes)
+        if task.source and only_compiled:
+            for variant in compiler.variants(task, ctx.target):
+                if variant.slug not in done:
+                    order.append(Move(variant.slug, variant=variant))
+        for name in ("peephole", "bmi2", "align32", "align64"):
+            add(name)
+        if not io_first:
+            add("fast_io")
+        if self._passes is not None:
+            order = [
+                m for m in order if m.name in self._passes or (m.regen and "regen" in self._passes)
+            ]
+        # Moves the harness accepted elsewhere first, rejected ones last (stable otherwise).
+        return sorted(
+            order, key=lambda m: (-min(state.accepted[m.name], 1), state.rejected[m.name] > 0)
+        )
+
+    def _make(self, state: _TaskState, move: Move, current: str, ctx: PassContext) -> str | None:
+        if move.regen:
+            slug = move.name
+            if slug not in state.regen:
+                state.regen[slug] = compiler.compile_variant(
+                    state.task, move.variant, self.sandbox(state)
+                )
+            return state.regen[slug]
+        try:
+            return move.run(current, ctx)
+        except Exception:  # a pass that trips over unusual text must not stop the run
+            return None
+
+    # -- profile ---------------------------------------------------------------
+
+    def sandbox(self, state: _TaskState) -> Sandbox | None:
+        """The given sandbox, else one with the task's limits (None without bwrap)."""
+        if self._sandbox is not None or not self._use_sandbox:
+            return self._sandbox
+        if not state.sandbox_tried:
+            state.sandbox_tried = True
+            try:
+                state.sandbox = Sandbox(state.task.limits)
+            except BadInput:
+                state.sandbox = None
+        return state.sandbox
+
+    def _context(
+        self,
+        state: _TaskState,
+        request: ProposalRequest,
+        current: str,
+        target: str,
+        feedback_fits: bool = False,
+    ) -> PassContext:
+        key = (current, target)
+        if key in state.contexts:
+            return state.contexts[key]
+        base = {
+            "target": target,
+            "compare_mode": state.task.compare.mode,
+            "link_flags": state.task.link_flags,
+        }
+        ctx = self._profile(state, request.current, base)
+        if ctx is None and request.feedback is not None and feedback_fits:
+            ctx = PassContext(
+                hot_lines=parse_hot_lines(request.feedback.hot_lines),
+                hot_functions=parse_hot_functions(request.feedback.hot_functions),
+                **base,
+            )
+        ctx = ctx or PassContext(**base)
+        state.contexts[key] = ctx
+        return ctx
+
+    def _profile(self, state: _TaskState, asm: str, base: dict) -> PassContext | None:
+        from tools.build import build
+        from tools.profile import profile
+        from tools.testing import run_tests
+
+        sandbox = self.sandbox(state)
+        if sandbox is None:
+            return None
+        try:
+            built = build(asm, sandbox, state.task.link_flags)
+            if not built.ok:
+                return None
+            if not state.slowest_known:
+                state.slowest_known = True
+                report = run_tests(built.binary, state.task.tests, sandbox, state.task.compare)
+                state.slowest = report.slowest().test
+            if state.slowest is None:
+                return None
+            prof = profile(built.binary, asm, state.slowest.input, sandbox, top=PROFILE_LINES)
+        except Exception:  # profiling is advice: without it the passes still work
+            return None
+        if not prof.samples:
+            return None
+        return from_profile(prof, **base)

@@ -1,0 +1,58 @@
+"""agent/builtin/compiler.py: compiler variants, floating-point care and PGO."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from agent.builtin import compiler
+from tests.conftest import EXAMPLES, needs_sandbox
+from tests.test_builtin_helpers import needs_gcc
+from tools.sandbox import Sandbox
+from tools.task import Compare, load_task
+
+FLOATY = r"""#include <stdio.h>
+int main(void) { double x; scanf("%lf", &x); printf("%f\n", x * x + x); return 0; }
+"""
+
+
+def test_variants_cover_levels_march_unrolling_and_pgo():
+    task = load_task(EXAMPLES / "collatz" / "prog.s")
+    found = {v.slug for v in compiler.variants(task, "native")}
+    assert {"gcc-O3-native", "gcc-O2-native", "gcc-O3-native-unroll", "gcc-O3-noplt"} <= found
+    assert {"gcc-O3-native-pgo", "gcc-O3-pgo"} <= found
+    assert all("-ffp-contract=off" not in v.flags for v in compiler.variants(task, "native"))
+    assert {v.slug for v in compiler.variants(task, "x86-64-v3")} >= {"gcc-O3-x86-64-v3"}
+
+
+def test_no_source_no_variants():
+    task = dataclasses.replace(load_task(EXAMPLES / "collatz" / "prog.s"), source=None)
+    assert compiler.variants(task, "native") == []
+
+
+def test_floating_point_programs_keep_their_rounding_unless_tolerance_allows():
+    task = dataclasses.replace(load_task(EXAMPLES / "collatz" / "prog.s"), source=FLOATY)
+    exact = compiler.variants(task, "native")
+    assert all("-ffp-contract=off" in v.flags for v in exact if "-march=native" in v.flags)
+    assert not any("-ffast-math" in v.flags for v in exact)
+    tolerant = compiler.variants(dataclasses.replace(task, compare=Compare(mode="float")), "native")
+    assert any("-ffast-math" in v.flags for v in tolerant)
+    assert not any("-ffp-contract=off" in v.flags for v in tolerant)
+
+
+@needs_gcc
+def test_a_plain_variant_compiles_to_assembly():
+    task = load_task(EXAMPLES / "lcs" / "prog.s")
+    asm = compiler.compile_variant(task, compiler.Variant("gcc", ("-O2",)), None)
+    assert asm is not None and "main:" in asm
+    assert compiler.compile_variant(task, compiler.Variant("gcc", ("-O3",), pgo=True), None) is None
+
+
+@needs_sandbox
+@needs_gcc
+def test_pgo_runs_the_tests_in_the_sandbox_and_uses_the_profile():
+    task = load_task(EXAMPLES / "collatz" / "prog.s")
+    sandbox = Sandbox(task.limits)
+    plain = compiler.compile_variant(task, compiler.Variant("gcc", ("-O3",)), sandbox)
+    pgo = compiler.compile_variant(task, compiler.Variant("gcc", ("-O3",), pgo=True), sandbox)
+    assert plain is not None and pgo is not None
+    assert pgo != plain  # the profile changed the code (a missing profile is an error)

@@ -1,0 +1,81 @@
+"""agent/builtin/proposer.py: the Proposer protocol, stacking, spreading, stopping."""
+
+from __future__ import annotations
+
+import json
+
+from agent.builtin import BuiltinProposer
+from agent.builtin.context import PassContext, parse_hot_functions, parse_hot_lines
+from agent.builtin.proposer import digest, io_share
+from agent.proposer import Feedback, ProposalRequest
+from tests.conftest import EXAMPLES
+from tools.task import load_task
+
+
+def request(task, current=None, branch=0, iteration=0, target="native", feedback=None):
+    return ProposalRequest(
+        task=task,
+        branch=branch,
+        iteration=iteration,
+        current=current if current is not None else task.asm,
+        target_cpu=target,
+        feedback=feedback,
+    )
+
+
+async def test_it_implements_the_protocol_and_stacks_accepted_passes():
+    task = load_task(EXAMPLES / "collatz" / "prog.s")
+    proposer = BuiltinProposer(use_sandbox=False, passes=("ifconvert", "fast_io", "align32"))
+    assert proposer.name == "builtin"
+    first = await proposer.propose(request(task))
+    assert first.asm is not None and first.model == "builtin"
+    assert first.extra["passes"] == ["ifconvert"] and first.note == "ifconvert"
+    json.dumps(first.extra)  # the agent writes it to a JSON record
+    # The harness accepted it: the branch's current is now that proposal.
+    second = await proposer.propose(request(task, current=first.asm, iteration=1))
+    assert second.extra["passes"][0] == "ifconvert" and len(second.extra["passes"]) == 2
+    assert "cmovne" in second.asm
+
+
+async def test_branches_get_different_candidates_and_it_stops_when_out_of_ideas():
+    task = load_task(EXAMPLES / "collatz" / "prog.s")
+    proposer = BuiltinProposer(use_sandbox=False, passes=("ifconvert", "fast_io"))
+    seen = set()
+    for branch in range(3):
+        proposal = await proposer.propose(request(task, branch=branch))
+        if proposal.asm is None:
+            assert proposal.note == "nothing left to try"
+            break
+        assert digest(proposal.asm) not in seen
+        seen.add(digest(proposal.asm))
+    assert len(seen) == 2  # ifconvert and fast_io on the baseline, then nothing new
+    last = await proposer.propose(request(task, branch=0, iteration=1))
+    assert last.asm is None
+
+
+async def test_io_bound_programs_get_fast_io_first():
+    task = load_task(EXAMPLES / "sum_scanf" / "prog.s")
+    proposer = BuiltinProposer(use_sandbox=False, passes=("ifconvert", "fast_io", "peephole"))
+    feedback = Feedback(hot_functions=("61.0%  __vfscanf_internal (libc.so.6)",))
+    proposal = await proposer.propose(request(task, feedback=feedback))
+    assert proposal.extra["passes"] == ["fast_io"]
+
+
+async def test_the_target_cpu_limits_the_instructions():
+    task = load_task(EXAMPLES / "collatz" / "prog.s")
+    proposer = BuiltinProposer(use_sandbox=False, passes=("regen",))
+    proposal = await proposer.propose(request(task, target="x86-64"))
+    assert proposal.asm is not None
+    # gcc -O3 -march=x86-64 gives the baseline itself, which is never proposed.
+    assert proposal.extra["passes"] == ["gcc-O2-x86-64"]
+    for word in ("popcnt", "tzcnt", "shlx", "%ymm", "vfmadd"):
+        assert word not in proposal.asm
+
+
+def test_profile_strings_are_understood():
+    lines = parse_hot_lines(("12.3%  line 57: imull %eax, %edx", " 4.0%  line 9: ret"))
+    assert lines == {57: 12.3, 9: 4.0}
+    funcs = parse_hot_functions(("61.0%  __vfscanf_internal (libc.so.6)", " 20.5%  main (prog)"))
+    assert funcs == (("__vfscanf_internal", "libc.so.6", 61.0), ("main", "prog", 20.5))
+    ctx = PassContext(hot_functions=funcs)
+    assert io_share(ctx) == 61.0
