@@ -33,12 +33,13 @@ class RunContext:
     hints: dict[int, list[str]] = field(default_factory=dict)  # human hints per branch
     paused: set[int] = field(default_factory=set)  # branches held before their next proposal
     _baseline: Baseline | None = None
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _lock: threading.Lock = field(default_factory=threading.Lock)  # hints and pauses
+    _baseline_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def baseline(self) -> Baseline:
         """The measured baseline, once per process (cheap to redo on resume:
         the build is cached, the tests take a second)."""
-        with self._lock:
+        with self._baseline_lock:
             if self._baseline is None:
                 self._baseline = prepare_baseline(self.task, self.sandbox)
             return self._baseline

@@ -63,9 +63,28 @@ def test_a_stack_store_overwritten_before_any_load_is_dead():
     _, fired = rewrite(
         "\tmovl\t%edi, -4(%rsp)\n\tmovl\t-4(%rsp), %eax\n\tmovl\t%esi, -4(%rsp)\n\tret\n"
     )
-    assert fired == {}  # the load in between reads the first value
+    assert "dead-store" not in fired  # the load in between reads the first value
     _, fired = rewrite("\tmovl\t%edi, -4(%rsp)\n\tmovw\t%si, -4(%rsp)\n\tret\n")
     assert fired == {}  # a narrower store does not cover the first
+
+
+def test_a_reload_right_after_a_store_becomes_a_move_or_goes():
+    text, fired = rewrite("\tmovl\t%eax, -4(%rbp)\n\tmovl\t-4(%rbp), %edx\n\tret\n")
+    assert fired == {"reload": 1} and "movl\t%eax, %edx" in text
+    text, fired = rewrite("\tmovq\t%rax, -8(%rbp)\n\tmovq\t-8(%rbp), %rax\n\tret\n")
+    assert fired == {"reload": 1} and text.count("-8(%rbp)") == 1
+    # 32-bit reload of the same register: it clears the upper half, so it stays
+    # (as a cheap move) unless a 32-bit write just cleared it already.
+    text, _ = rewrite("\tmovl\t%eax, -4(%rbp)\n\tmovl\t-4(%rbp), %eax\n\tret\n")
+    assert "movl\t%eax, %eax" in text
+    text, _ = rewrite("\taddl\t$1, %eax\n\tmovl\t%eax, -4(%rbp)\n\tmovl\t-4(%rbp), %eax\n\tret\n")
+    assert text.count("%eax") == 2
+    _, fired = rewrite("\tmovl\t%eax, -4(%rbp)\n.L2:\n\tmovl\t-4(%rbp), %edx\n\tret\n")
+    assert fired == {}  # another path may reach the load
+    _, fired = rewrite("\tmovl\t%eax, (%rdx)\n\tmovl\t(%rdx), %edx\n\tret\n")
+    assert fired == {"reload": 1}
+    _, fired = rewrite("\tmovl\t%eax, -4(%rbp)\n\tmovq\t-4(%rbp), %rdx\n\tret\n")
+    assert fired == {}  # a wider load also reads bytes the store did not write
 
 
 def test_compare_and_branch_are_made_adjacent_for_fusion():

@@ -257,3 +257,27 @@ def _iterations(app: SuperoptApp):
     for branch in app.view.branches.values():
         for it in branch.iterations.values():
             yield it.key, it
+
+
+async def test_untrusted_text_cannot_reach_the_terminal(tmp_path):
+    run_dir = tmp_path / "run"
+    events = scripted_run(run_dir)
+    hostile = "\x1b]0;pwned\x07\x1b[2J"
+    path = run_dir / "candidates" / "b0-i1.s"
+    path.write_text(path.read_text().replace("\tret\n", f"\tret # {hostile}\n", 1))
+    events = [
+        ev.CandidateProposed(**{**e.__dict__, "note": hostile, "reply": hostile})
+        if isinstance(e, ev.CandidateProposed)
+        else e
+        for e in events
+    ]
+    app = SuperoptApp(RunSession(run_dir), events=events, clock=lambda: T0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        diff = app.query_one("#diff")
+        assert app.shown == (0, 1)
+        texts = [str(diff.query_one("#diff-body").content)]
+        texts += [str(diff.query_one("#diff-summary").content)]
+        texts += [strip.text for strip in app.query_one("#log").lines]
+        assert any("\\x1b]0;pwned" in text for text in texts)
+        assert not any("\x1b" in text for text in texts)

@@ -78,7 +78,7 @@ class SuperoptApp(App[None]):
         self.view = RunView()
         self.clock = clock
         self.running = False
-        self.ended = ""  # "", "finished", "stopped" or "error: ..."
+        self.ended = ""  # how the last start ended: "", "finished", "stopped" or "error"
         self.paused: set[int] = set()
         self.opened: tuple | None = None  # a tree node's data; None: follow the best so far
         self.shown: tuple | None = None  # (branch, iteration) in the diff pane
@@ -273,7 +273,7 @@ class SuperoptApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "stop":
-            return True if self.running else None
+            return True if self.running and self.view.finished is None else None
         if action == "resume":
             can = not self.running and self.session.resumable and self.view.finished is None
             return True if can else None
@@ -341,9 +341,10 @@ class SuperoptApp(App[None]):
 
     def action_hint(self) -> None:
         branches = self._target_branches()
-        if not branches or not self._steerable():
-            if not branches:
-                self.notify("no branch yet", severity="warning")
+        if not branches:
+            self.notify("no branch yet", severity="warning")
+            return
+        if not self._steerable():
             return
         name = f"branch {branches[0]}" if len(branches) == 1 else "every branch"
 
@@ -376,7 +377,7 @@ class SuperoptApp(App[None]):
         for worker in workers:
             worker.cancel()
         for worker in workers:
-            with contextlib.suppress(Exception, asyncio.TimeoutError):
+            with contextlib.suppress(Exception):  # cancelled, failed or too slow
                 await asyncio.wait_for(worker.wait(), timeout=5)
 
     async def action_stop(self) -> None:

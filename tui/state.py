@@ -54,7 +54,7 @@ class Iteration:
 
     def status_label(self, live: bool) -> str:
         if self.evaluated:
-            return STATUS_LABELS.get(self.status, self.status)
+            return STATUS_LABELS.get(self.status, printable(self.status))
         if self.path is None:
             return "no code"
         return "assembling" if live else "interrupted"
@@ -223,6 +223,18 @@ def _parse_source(best: str) -> tuple[int, int] | None:
         except ValueError:
             return None
     return None
+
+
+def printable(text: object) -> str:
+    """Untrusted text (candidate lines, model replies, tool messages) made safe for
+    the terminal: control characters, escape included, are shown escaped."""
+    raw = str(text)
+    if raw.isprintable():
+        return raw
+    return "".join(
+        ch if ch.isprintable() or ch in "\n\t" else ch.encode("unicode_escape").decode()
+        for ch in raw
+    )
 
 
 def format_speedup(speedup: float, ci: list | None) -> str:

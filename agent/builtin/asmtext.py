@@ -342,7 +342,10 @@ def _control(insn: Insn) -> Effects | None:
     if base == "jmp":
         if len(ops) == 1 and is_label_operand(ops[0]):
             return Effects(frozenset(), frozenset(), "none", kind="jmp", faults=False)
-        return Effects(ALL, frozenset(), "read", True, False, "ijmp")
+        if len(ops) == 1 and ops[0].startswith("*"):
+            # where it goes is the CFG's business (jump tables); what it reads is its operand
+            return Effects(_regs(ops), frozenset(), "none", is_memory(ops[0][1:]), False, "ijmp")
+        return UNKNOWN
     if is_jcc(insn):
         return Effects(frozenset(), frozenset(), "read", kind="jcc", faults=False)
     if base.startswith("j") or base.startswith("loop"):

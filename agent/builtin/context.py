@@ -23,8 +23,6 @@ class PassContext:
     target: str = "native"
     hot_lines: dict[int, float] = field(default_factory=dict)  # line -> % of samples
     hot_functions: tuple[tuple[str, str, float], ...] = ()  # (name, dso, %)
-    compare_mode: str = "exact"
-    link_flags: tuple[str, ...] = ()
 
     @property
     def features(self) -> frozenset[str]:

@@ -2,19 +2,23 @@
 reader and writer appended to the listing.
 
 When it fires:
-- input side: every stdin read of the program is a `scanf` call (or `getchar`)
-  whose format is a string literal the pass can prove (the only definition of
-  `%rdi` reaching the call, through register copies, is `leaq .LCn(%rip)` of a
-  read-only string) and that holds only whitespace and %d %u %ld %lu %lld %llu
-  %s %Ns %c (no width on numbers, no `*`, no literal characters). Any other
-  stdin use (`fgets`, `stdin`, an unknown external or indirect call, a format
-  it cannot prove or handle such as %5d, %f, %[^\n]) leaves the input side
-  alone: the reader's buffer would steal bytes from libc.
+- input side: every stdin read of the program is a `scanf` call, `getchar` or
+  `getc(stdin)` (what -O2 makes of getchar), and each scanf format is a string
+  literal the pass can prove (the only definition of `%rdi` reaching the call,
+  through register copies, is `leaq .LCn(%rip)` of a .rodata string) holding
+  only whitespace and %d %u %ld %lu %lld %llu %s %Ns %c (no width on numbers,
+  no `*`, no literal characters). Any other stdin use (`fgets`, another use of
+  `stdin`, an unknown external or indirect call, a format it cannot prove or
+  handle such as %5d, %f, %[^\n]) leaves the input side alone: the reader's
+  buffer would steal bytes from libc.
 - output side: `printf` calls with a proven literal format made of text, %%
-  and %d %i %u %ld %lu %lld %llu %s %c (no flags, width or precision), and
-  `puts`/`putchar`. Other output calls stay, with a flush of the fast buffer
-  before them (and before every call the pass does not know to be harmless),
-  so the bytes keep their order.
+  and %d %i %u %ld %lu %lld %llu %s %c (no flags, width or precision),
+  `puts`, `putchar`, `putc(c, stdout)`, `fputs(s, stdout)`. Other output calls
+  stay, with a flush of the fast buffer before them (and before every call the
+  pass does not know to be harmless), so the bytes keep their order.
+- never in programs that start threads or install signal handlers (the buffers
+  are not reentrant). Switch tables are followed; code it cannot analyse keeps
+  libc and gets guards.
 
 Why sound: the replacements implement the same semantics for exactly these
 formats (see fast_io_runtime), including scanf's return value, EOF, overflow

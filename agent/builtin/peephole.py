@@ -17,6 +17,11 @@ Each rule, when it fires, and why it keeps behaviour:
   store of the same size to the same slot later in the same block, with no
   load, call, unknown instruction or change of the base register in between,
   is deleted: nothing can read the first value.
+- a load right after a store to the same memory operand with the same width
+  (`movl %eax, -4(%rbp); movl -4(%rbp), %edx`, typical of -O0 code) becomes a
+  register move (`movl %eax, %edx`), or disappears when it reloads the same
+  register and cannot change it (64-bit, or 32-bit right after a 32-bit write
+  that already cleared the upper half): the value is the one just stored.
 - `cmp/test; X; jcc` becomes `X; cmp/test; jcc` when X neither reads nor writes
   flags, writes nothing the compare reads, does not write memory when the
   compare reads memory, and is plain code: the compare and branch become
@@ -56,6 +61,7 @@ def rewrite(asm: str) -> tuple[str, Counter]:
             _cmp_zero(fn, replace, fired)
             _mul_lea(fn, replace, fired)
         _dead_stores(lines, fn, delete, replace, fired)
+        _reloads(fn, delete, replace, fired)
         _fusion(lines, fn, delete, replace, fired)
     if not fired:
         return asm, fired
@@ -192,6 +198,52 @@ def _dead_stores(lines, fn, delete: set[int], replace: dict, fired: Counter) -> 
                     delete.add(store.index)
                     fired["dead-store"] += 1
                     break
+
+
+def _reloads(fn: at.Function, delete: set[int], replace: dict, fired: Counter) -> None:
+    for block in fn.blocks:
+        insns = block.insns
+        for k in range(1, len(insns)):
+            store, load = insns[k - 1], insns[k]
+            if store.mnemonic not in ("movl", "movq") or load.mnemonic != store.mnemonic:
+                continue
+            if load.index != _next_code_line(fn, store.index):
+                continue  # a label (another way in) or a directive between them
+            if {store.index, load.index} & (delete | set(replace)):
+                continue
+            if len(store.operands) != 2 or len(load.operands) != 2 or store.prefix or load.prefix:
+                continue
+            src, slot = store.operands
+            if slot.replace(" ", "") != load.operands[0].replace(" ", ""):
+                continue
+            s, d = at.reg(src), at.reg(load.operands[1])
+            if not (s and d and s[0] in at.GPRS and d[0] in at.GPRS) or not at.is_memory(slot):
+                continue
+            same = s == d
+            if same and (s[1] == 64 or _zero_extended(insns, k - 1, s[0])):
+                delete.add(load.index)
+            else:
+                replace[load.index] = [
+                    f"{_indent(load.text)}{load.mnemonic}\t{src}, {load.operands[1]}"
+                ]
+            fired["reload"] += 1
+
+
+def _zero_extended(insns: list[at.Insn], k: int, family: str) -> bool:
+    """The instruction before insns[k] wrote `family` through its 32-bit name."""
+    if k == 0:
+        return False
+    prev = insns[k - 1]
+    dest = at.reg(prev.dest or "")
+    eff = at.effects(prev)
+    return dest == (family, 32) and eff.kind == "plain" and eff.writes == frozenset({family})
+
+
+def _next_code_line(fn: at.Function, index: int) -> int | None:
+    i = index + 1
+    while i <= fn.end and not fn.lines[i].strip():
+        i += 1
+    return i
 
 
 def _fusion(lines, fn: at.Function, delete: set[int], replace: dict, fired: Counter) -> None:

@@ -274,11 +274,7 @@ class BuiltinProposer:
         key = (current, target)
         if key in state.contexts:
             return state.contexts[key]
-        base = {
-            "target": target,
-            "compare_mode": state.task.compare.mode,
-            "link_flags": state.task.link_flags,
-        }
+        base = {"target": target}
         ctx = self._profile(state, request.current, base)
         if ctx is None and request.feedback is not None and feedback_fits:
             ctx = PassContext(

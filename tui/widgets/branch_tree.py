@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.widgets import Tree
 
 from tui.messages import OpenCandidate
-from tui.state import Branch, Iteration, RunView, format_speedup
+from tui.state import Branch, Iteration, RunView, format_speedup, printable
 
 STATUS_COLOURS = {
     "correct": "text-success",
@@ -69,7 +69,7 @@ class BranchTree(Tree[tuple]):
 
     @staticmethod
     def _run_label(view: RunView, colours: dict) -> Text:
-        label = Text(view.task or "run", style="bold")
+        label = Text(printable(view.task or "run"), style="bold")
         best = view.best_candidate()
         if best is not None and best.speedup is not None:
             label.append(f"  best {best.speedup:.3f}x", style=Style(color=colours["text-success"]))

@@ -16,7 +16,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from tui.diffrows import Gap, Line, Pair, fold, pairs, unified
-from tui.state import Iteration, format_speedup
+from tui.state import Iteration, format_speedup, printable
 
 WIDE = 100  # from this body width on, tabs are 8 columns (else 4)
 GUTTER = 5  # "1234 "
@@ -43,7 +43,7 @@ def _lexer():
 @functools.lru_cache(maxsize=4096)
 def highlight_asm(line: str, tab: int = 8) -> Content:
     """One line of AT&T assembly, tabs expanded, coloured with theme variables."""
-    text = line.expandtabs(tab)
+    text = printable(line).expandtabs(tab)
     spans: list[tuple[int, int, str]] = []
     start = 0
     for token_type, token in _lexer().get_tokens(text):
@@ -145,7 +145,7 @@ class DiffView(Vertical):
         summary.display = bool(doc.summary)
         if doc.reply is not None:
             rows = [Content.styled("the model's reply (no assembly in it):", "bold")]
-            rows += [Content(line.expandtabs(4)) for line in doc.reply.splitlines()]
+            rows += [Content(printable(line).expandtabs(4)) for line in doc.reply.splitlines()]
         elif doc.candidate is None:
             rows = self._baseline_rows(doc)
         elif self.side_by_side:
@@ -277,6 +277,12 @@ class DiffView(Vertical):
 # -- documents -------------------------------------------------------------------------
 
 
+def _safe(line: Content) -> Content:
+    """A summary line whose text came from a report or a reply, made printable."""
+    text = printable(line.plain)
+    return line if text == line.plain else Content(text.replace("\n", " "))
+
+
 def _hot(report_or_lines) -> dict[int, float]:
     out: dict[int, float] = {}
     for h in report_or_lines or ():
@@ -343,7 +349,7 @@ def candidate_doc(
     if report and report.get("identical_to_baseline"):
         summary.append(Content.styled("identical to the baseline", "$text-muted"))
     return DiffDoc(
-        summary=[line.truncate(400) for line in summary],
+        summary=[_safe(line).truncate(400) for line in summary],
         baseline=baseline,
         candidate=candidate,
         reply=(it.reply or "(an empty reply)") if candidate is None else None,

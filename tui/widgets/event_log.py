@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.widgets import RichLog
 
 from agent import events as ev
-from tui.state import format_elapsed
+from tui.state import format_elapsed, printable
 
 FENCE = re.compile(r"```.*?(```|$)", re.DOTALL)
 MESSAGE_CHARS = 600
@@ -19,8 +19,7 @@ MESSAGE_CHARS = 600
 
 def clean(text: str) -> str:
     """Untrusted text (model replies, tool messages): printable, one paragraph."""
-    text = "".join(ch if ch.isprintable() or ch in "\n\t" else "�" for ch in text)
-    return " ".join(text.split())
+    return " ".join(printable(text).split())
 
 
 def prose(reply: str) -> str:

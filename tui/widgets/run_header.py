@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from tui.state import RunView, format_elapsed, format_speedup, format_tokens
+from tui.state import RunView, format_elapsed, format_speedup, format_tokens, printable
 
 STATE_STYLES = {
     "running": "bold $text-warning",
@@ -22,7 +22,7 @@ class RunHeader(Static):
 
     def show(self, view: RunView, state: str, now: float | None) -> None:
         sep = (" · ", "$text-muted")
-        parts: list = [(view.task or "agent", "bold")]
+        parts: list = [(printable(view.task or "agent"), "bold")]
         parts += [sep, (state, STATE_STYLES.get(state.split(":")[0], "bold"))]
         parts += [sep, format_elapsed(view.elapsed(now))]
         best = view.best_candidate()
@@ -35,5 +35,5 @@ class RunHeader(Static):
             f"${view.cost_usd:.4f}",
         ]
         if view.model:
-            parts += [sep, (view.model, "$text-muted")]
+            parts += [sep, (printable(view.model), "$text-muted")]
         self.update(Content.assemble(*parts))
