@@ -87,6 +87,7 @@ def resolve(rel: str) -> Path:
         return Path(rel.replace("{suite}", str(SUITE_DIR)))
     return ROOT / rel
 
+
 WARMUP = 3  # the paper's hyperfine settings
 RUNS = 10
 
