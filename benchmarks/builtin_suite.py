@@ -11,7 +11,7 @@ baseline is kept).
     .venv/bin/python benchmarks/builtin_suite.py [--budget 170] [--iterations 20]
         [--branches 2] [--target-cpu native] [--diff-inputs 200] [--quiet] [TASK_DIR ...]
 
-About 10 minutes for the four examples on a 2-core machine.
+About 12 minutes for the five examples on a 2-core machine.
 """
 
 from __future__ import annotations
@@ -97,13 +97,14 @@ def main(argv=None) -> int:
     )
     rows = [run_one(folder, args) for folder in folders]
     print()
-    print(f"{'task':<12} {'speedup':>8}  {'95% CI':<17} {'time':>6}  {'passes':<28} check")
+    width = max(12, *(len(r["task"]) for r in rows))
+    print(f"{'task':<{width}} {'speedup':>8}  {'95% CI':<17} {'time':>6}  {'passes':<28} check")
     for r in rows:
         ci = f"[{r['ci'][0]:.3f}, {r['ci'][1]:.3f}]" if r["ci"] else "-"
         passes = "+".join(r["passes"]) or "(none)"
         print(
-            f"{r['task']:<12} {r['speedup']:>7.3f}x  {ci:<17} {r['seconds']:>5.0f}s  {passes:<28} "
-            f"{r['verdict']}"
+            f"{r['task']:<{width}} {r['speedup']:>7.3f}x  {ci:<17} {r['seconds']:>5.0f}s  "
+            f"{passes:<28} {r['verdict']}"
         )
     geomean = math.exp(sum(math.log(r["speedup"]) for r in rows) / len(rows))
     wrong = sum(1 for r in rows if not r["correct"])

@@ -42,7 +42,12 @@ def test_effects_of_common_instructions():
     assert at.effects(insn("cmovl\t%esi, %edx")).flags == "read"
     call = at.effects(insn("call\tprintf@PLT"))
     assert call.kind == "call" and "rdi" in call.writes and "rbx" not in call.writes
-    assert at.effects(insn("vfmadd231sd\t%xmm1, %xmm2, %xmm0")) is at.UNKNOWN
+    fma = at.effects(insn("vfmadd231sd\t%xmm1, %xmm2, %xmm0"))
+    assert fma.writes == {"xmm0"} and "xmm0" in fma.reads and fma.flags == "none"
+    assert at.effects(insn("vmovd\t%xmm0, %r15d")).writes == {"r15"}
+    assert at.effects(insn("ucomisd\t%xmm1, %xmm0")).flags == "write"
+    assert at.effects(insn("vzeroupper")).writes == at.VECTOR
+    assert at.effects(insn("pcmpistri\t$0, (%rdi), %xmm1")) is at.UNKNOWN  # writes %ecx
     assert at.effects(insn("jmp\t*%rax")).kind == "ijmp"
 
 

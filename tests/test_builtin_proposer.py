@@ -79,3 +79,14 @@ def test_profile_strings_are_understood():
     assert funcs == (("__vfscanf_internal", "libc.so.6", 61.0), ("main", "prog", 20.5))
     ctx = PassContext(hot_functions=funcs)
     assert io_share(ctx) == 61.0
+
+
+async def test_accepted_passes_are_replayed_on_other_compiler_output():
+    task = load_task(EXAMPLES / "sum_scanf" / "prog.s")
+    proposer = BuiltinProposer(use_sandbox=False, passes=("fast_io", "regen"))
+    feedback = Feedback(hot_functions=("40.0%  __vfscanf_internal (libc.so.6)",))
+    first = await proposer.propose(request(task, feedback=feedback))
+    assert first.extra["passes"] == ["fast_io"]
+    second = await proposer.propose(request(task, current=first.asm, iteration=1))
+    assert second.extra["passes"] == ["gcc-O3-native", "fast_io"]
+    assert "call\t__sofio_scan_0" in second.asm and "-march" not in second.note

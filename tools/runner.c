@@ -337,6 +337,9 @@ static void run_one(const char *bin, int index, int send) {
                     (after.ru_stime.tv_usec - before.ru_stime.tv_usec);
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    /* Killed at the CPU-time limit (SIGXCPU, then SIGKILL at the hard limit): a timeout. */
+    if ((sig == SIGXCPU || sig == SIGKILL) && user + sys >= lim_cpu_s * 1000000LL - 20000)
+        timedout = 1;
     size_t sent = send ? ob.len : 0;
     char head[512];
     int hl = snprintf(head, sizeof head, "R %d %d %d %d %lld %lld %lld %lld %zu %d %016llx %zu %zu\n",

@@ -328,6 +328,8 @@ def _control(insn: Insn) -> Effects | None:
     base, ops = insn.base, insn.operands
     if base in ("nop", "endbr64", "endbr32"):
         return Effects(frozenset(), frozenset(), "none", faults=False)
+    if base in ("vzeroupper", "vzeroall") and not ops:
+        return Effects(VECTOR, VECTOR, "none", faults=False)  # vector registers only
     if base in ("ud2", "hlt"):
         return Effects(frozenset(), frozenset(), "none", kind="stop")
     if base == "ret":
@@ -376,6 +378,42 @@ def _implicit(insn: Insn) -> Effects | None:
     return None
 
 
+_VECTOR_REG = re.compile(r"%[xyz]mm\d")
+_VECTOR_IMPLICIT = re.compile(
+    r"^v?(?:pcmp[ei]str[im]|maskmovdqu|p?gather|p?scatter|ldmxcsr|stmxcsr"
+    r"|xsave|xrstor|pmaskmov|maskmov)"
+)
+_VECTOR_FLAGS = re.compile(r"^v?(?:u?comis[sd]|ptest|testp[sd])")
+
+
+def _vector(insn: Insn) -> Effects | None:
+    """SSE/AVX instructions (an operand is an xmm/ymm/zmm register): they write
+    their last operand and nothing else, except the listed ones with implicit
+    operands; every register named is counted as read (FMA and merge-masking
+    read their destination too)."""
+    ops = insn.operands
+    if not ops or not any(_VECTOR_REG.search(op) for op in ops):
+        return None
+    if _VECTOR_IMPLICIT.match(insn.mnemonic):
+        return UNKNOWN
+    dest = ops[-1].split("{", 1)[0]
+    dreg = reg(dest)
+    mem = [op for op in ops if is_memory(op.split("{", 1)[0])]
+    dest_mem = dreg is None and is_memory(dest)
+    flags = "write" if _VECTOR_FLAGS.match(insn.mnemonic) else "none"
+    if flags == "write":
+        return Effects(_regs(ops), frozenset(), flags, bool(mem), False, faults=bool(mem))
+    writes = frozenset({dreg[0]}) if dreg else frozenset()
+    return Effects(
+        _regs(ops),
+        writes,
+        flags,
+        bool(mem) and not (dest_mem and len(mem) == 1),
+        dest_mem,
+        faults=bool(mem),
+    )
+
+
 def effects(insn: Insn) -> Effects:
     """Conservative effects of one instruction (UNKNOWN when not in the table)."""
     if insn.prefix and insn.prefix not in ("notrack", "bnd"):
@@ -383,6 +421,8 @@ def effects(insn: Insn) -> Effects:
     fixed = _control(insn) or _implicit(insn)
     if fixed is not None:
         return fixed
+    if insn.base not in MOVE_LIKE and (vector := _vector(insn)) is not None:
+        return vector
     base, ops = insn.base, insn.operands
     if not ops:
         return UNKNOWN

@@ -71,6 +71,7 @@ class Move:
     name: str
     run: Callable[[str, PassContext], str | None] | None = None  # asm passes
     variant: compiler.Variant | None = None  # compiler regeneration
+    replay: tuple[str, ...] = ()  # asm passes re-applied on top of the variant
 
     @property
     def regen(self) -> bool:
@@ -99,6 +100,13 @@ def io_share(ctx: PassContext) -> float:
         for name, dso, p in ctx.hot_functions
         if "libc" in dso and any(key in name for key in _IO_NAMES) and "_dl_" not in name
     )
+
+
+def _run_pass(run, asm: str, ctx: PassContext) -> str | None:
+    try:
+        return run(asm, ctx)
+    except Exception:  # a pass that trips over unusual text must not stop the run
+        return None
 
 
 class _TaskState:
@@ -156,7 +164,7 @@ class BuiltinProposer:
             fits = last is None or last[2] == current
             ctx = self._context(state, request, current, target, feedback_fits=fits)
             for move in self._moves(state, passes, ctx):
-                asm = self._make(state, move, request.current, ctx)
+                asm, stack = self._make(state, move, request.current, ctx, passes)
                 if asm is None:
                     continue
                 made = digest(asm)
@@ -164,7 +172,6 @@ class BuiltinProposer:
                     continue
                 if not cpu.allowed(asm, state.task.asm, target):
                     continue
-                stack = (move.name,) if move.regen else (*passes, move.name)
                 state.proposed.add(made)
                 state.origin[made] = stack
                 state.last[request.branch] = (current, move.name, made)
@@ -227,6 +234,12 @@ class BuiltinProposer:
             add(name)
         if not io_first:
             add("fast_io")
+        # Last: the accepted assembly passes again, on top of other compiler output.
+        replay = tuple(p for p in passes if p in ASM_PASSES)
+        if task.source and replay and "given" not in passes:
+            for variant in compiler.variants(task, ctx.target):
+                if variant.slug not in done:
+                    order.append(Move(variant.slug, variant=variant, replay=replay))
         if self._passes is not None:
             order = [
                 m for m in order if m.name in self._passes or (m.regen and "regen" in self._passes)
@@ -236,18 +249,30 @@ class BuiltinProposer:
             order, key=lambda m: (-min(state.accepted[m.name], 1), state.rejected[m.name] > 0)
         )
 
-    def _make(self, state: _TaskState, move: Move, current: str, ctx: PassContext) -> str | None:
-        if move.regen:
-            slug = move.name
-            if slug not in state.regen:
-                state.regen[slug] = compiler.compile_variant(
-                    state.task, move.variant, self.sandbox(state)
-                )
-            return state.regen[slug]
-        try:
-            return move.run(current, ctx)
-        except Exception:  # a pass that trips over unusual text must not stop the run
-            return None
+    def _make(
+        self, state: _TaskState, move: Move, current: str, ctx: PassContext, passes: tuple
+    ) -> tuple[str | None, tuple[str, ...]]:
+        """The move's assembly and the pass stack that produced it."""
+        if not move.regen:
+            return _run_pass(move.run, current, ctx), (*passes, move.name)
+        slug = move.name
+        if slug not in state.regen:
+            state.regen[slug] = compiler.compile_variant(
+                state.task, move.variant, self.sandbox(state)
+            )
+        asm = state.regen[slug]
+        stack: tuple[str, ...] = (slug,)
+        if asm is None or not move.replay:
+            return asm, stack
+        # Replay on the new code, profiled afresh; after the first rewrite the line
+        # numbers no longer match that profile, so later passes go without hot lines.
+        here = self._context_of(state, asm, ctx.target)
+        for name in move.replay:
+            out = _run_pass(ASM_PASSES[name], asm, here)
+            if out is not None:
+                asm, stack = out, (*stack, name)
+                here = here.without_profile()
+        return (asm, stack) if len(stack) > 1 else (None, stack)
 
     # -- profile ---------------------------------------------------------------
 
@@ -285,6 +310,14 @@ class BuiltinProposer:
         ctx = ctx or PassContext(**base)
         state.contexts[key] = ctx
         return ctx
+
+    def _context_of(self, state: _TaskState, asm: str, target: str) -> PassContext:
+        """The profile context of any text (cached), without feedback."""
+        key = (digest(asm), target)
+        if key not in state.contexts:
+            base = {"target": target}
+            state.contexts[key] = self._profile(state, asm, base) or PassContext(**base)
+        return state.contexts[key]
 
     def _profile(self, state: _TaskState, asm: str, base: dict) -> PassContext | None:
         from tools.build import build
