@@ -29,9 +29,9 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -c "from tools.sandbox import runner_binary; runner_binary()"
 	touch $@
 
-# The main job, offline: evaluate a faster candidate of an example against gcc -O3.
+# The main job, offline: the built-in optimizer against gcc -O3 on an example.
 demo: setup
-	$(BIN)/agent eval tests/data/collatz_fast.s --baseline examples/collatz/prog.s
+	$(BIN)/agent run examples/read_ints/prog.s
 
 test: setup
 	$(BIN)/ruff check .
