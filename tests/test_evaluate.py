@@ -40,8 +40,10 @@ def test_the_baseline_as_its_own_candidate(collatz):
     report = result.to_report()
     assert report["correct"] and report["identical_to_baseline"]
     low, high = report["speedup_ci"]
-    assert low <= 1.0 <= high
-    assert not report["faster"]
+    # A 95% interval misses the truth 5% of the time by design (the A/A test
+    # below checks that rate); a miss must still be a tiny one.
+    assert low <= 1.0 <= high or abs(report["speedup"] - 1.0) < 0.02
+    assert not report["faster"]  # identical to the baseline: never counted as a speedup
 
 
 def test_a_wrong_candidate_names_the_failing_test(collatz):
