@@ -2,7 +2,7 @@
 after SIGKILL, the batch budget, failing tasks, trajectories and `agent report`.
 
 The model is a local OpenAI-compatible server that answers per task: collatz
-gets a faster correct program, lcs its own baseline plus a `nop` (correct, not
+gets a faster correct program, lcs its own baseline made slower (correct, not
 faster), everything else a program that does not assemble.
 """
 
@@ -23,7 +23,11 @@ from tests.conftest import DATA, EXAMPLES, needs_sandbox
 from tests.llm_servers import OpenAIServer, Reply, fenced, prompt_text
 
 FAST = (DATA / "collatz_fast.s").read_text()
-LCS_NOP = (EXAMPLES / "lcs" / "prog.s").read_text().replace("main:\n", "main:\n\tnop\n", 1)
+# Correct and clearly slower: a spin of ~50M iterations at the start of main.
+# (Not a `nop`: moving lcs's code by one byte really changes its speed by about
+# 1% through loop alignment, which the harness then rightly measures.)
+SPIN = "main:\n\tmovl\t$50000000, %ecx\n.Lspin:\n\tdecl\t%ecx\n\tjne\t.Lspin\n"
+LCS_SLOWER = (EXAMPLES / "lcs" / "prog.s").read_text().replace("main:\n", SPIN, 1)
 BROKEN = (EXAMPLES / "sum_scanf" / "prog.s").read_text().replace("\tret\n", "\tretq\t%zmm99\n", 1)
 KNOWN = ("collatz", "lcs", "sum_scanf")
 SUMMARY_FIELDS = {
@@ -50,7 +54,7 @@ def task_of(body: dict) -> str:
 
 
 def scripted(body: dict) -> Reply:
-    return Reply(fenced({"collatz": FAST, "lcs": LCS_NOP}.get(task_of(body), BROKEN)))
+    return Reply(fenced({"collatz": FAST, "lcs": LCS_SLOWER}.get(task_of(body), BROKEN)))
 
 
 def agent_env(**extra: str) -> dict:
