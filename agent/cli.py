@@ -150,6 +150,31 @@ def eval_command(
         render_evaluation(report)
 
 
+def run_options(command):
+    """The options every command that runs the agent takes (see agent/config.py)."""
+    options = [
+        click.option("--model", help="builtin (default), openai:NAME or anthropic:NAME."),
+        click.option("--best-of", type=int, help="Parallel branches (default 4)."),
+        click.option("--iterations", type=int, help="Proposals per branch at most (default 3)."),
+        click.option(
+            "--patience",
+            type=int,
+            help="Stop a branch after this many iterations without improvement (default 2).",
+        ),
+        click.option("--base-url", help="OpenAI-compatible server for openai:NAME (vLLM, ...)."),
+        click.option("--seed", type=int, help="Model seed (and batch --shuffle order)."),
+        click.option("--budget-usd", type=float, help="Stop new model calls once spent."),
+        click.option(
+            "--target-cpu", type=click.Choice(["native", "x86-64", "x86-64-v2", "x86-64-v3"])
+        ),
+        click.option("--sandbox", "sandbox_mode", type=click.Choice(["bwrap", "none"])),
+        click.option("--verbose", is_flag=True, help="Print the effective configuration."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @cli.command("run")
 @click.argument("program", required=False, type=click.Path(path_type=Path))
 @click.option(
@@ -163,81 +188,31 @@ def eval_command(
     type=click.Path(path_type=Path),
     help="The C source (default: PROGRAM's name with .c, if present).",
 )
-@click.option("--model", help="builtin (default), openai:NAME or anthropic:NAME.")
-@click.option("--best-of", type=int, help="Parallel branches (default 4).")
-@click.option("--iterations", type=int, help="Proposals per branch at most (default 3).")
-@click.option(
-    "--patience",
-    type=int,
-    help="Stop a branch after this many iterations without improvement (default 2).",
-)
 @click.option("--out", type=click.Path(path_type=Path), help="Run folder (default runs/NAME-TIME).")
-@click.option("--base-url", help="OpenAI-compatible server for openai:NAME (vLLM, Ollama, ...).")
-@click.option("--seed", type=int)
-@click.option("--budget-usd", type=float, help="Stop new model calls once this much is spent.")
-@click.option("--target-cpu", type=click.Choice(["native", "x86-64", "x86-64-v2", "x86-64-v3"]))
-@click.option("--sandbox", "sandbox_mode", type=click.Choice(["bwrap", "none"]))
+@run_options
 @click.option(
     "--resume",
     "resume_dir",
     type=click.Path(path_type=Path),
     help="Continue an interrupted run from its folder.",
 )
-@click.option("--verbose", is_flag=True, help="Print the effective configuration.")
-def run_command(
-    program,
-    tests_dir,
-    source,
-    model,
-    best_of,
-    iterations,
-    patience,
-    out,
-    base_url,
-    seed,
-    budget_usd,
-    target_cpu,
-    sandbox_mode,
-    resume_dir,
-    verbose,
-):
+def run_command(program, tests_dir, source, out, resume_dir, verbose, **options):
     """Optimise PROGRAM.s: propose, assemble, test, time, profile, revise; keep the best."""
     import asyncio
 
-    from agent.config import describe, load_config
+    from agent.config import from_options
     from agent.render import RunPrinter, render_run_summary
-    from agent.run import default_run_dir, execute, load_request, make_context, save_request
-    from tools.task import load_task
+    from agent.run import execute, load_request, make_context, start_run
 
     if resume_dir:
         task, config = load_request(resume_dir)
-        run_dir = resume_dir
+        ctx = make_context(task, config, resume_dir)
+    elif program is None:
+        raise click.UsageError("give PROGRAM.s, or --resume RUN_DIR")
     else:
-        if program is None:
-            raise click.UsageError("give PROGRAM.s, or --resume RUN_DIR")
-        cli_values = dict(
-            model=model,
-            best_of=best_of,
-            iterations=iterations,
-            patience=patience,
-            base_url=base_url,
-            seed=seed,
-            budget_usd=budget_usd,
-            target_cpu=target_cpu,
-            sandbox=sandbox_mode,
-        )
-        config, sources = load_config(cli_values)
-        if verbose:
-            for line in describe(config, sources):
-                click.echo(line, err=True)
-        task = load_task(program, tests_dir, source)
-        run_dir = out or default_run_dir(task.name)
-        if (run_dir / "run.json").exists():
-            raise BadInput(
-                f"{run_dir} already holds a run: use --resume {run_dir} or another --out"
-            )
-        save_request(run_dir, program, tests_dir, source, config)
-    ctx = make_context(task, config, run_dir)
+        config, _ = from_options(options, verbose)
+        ctx = start_run(program, tests_dir, source, config, out, "agent run --resume")
+    run_dir = ctx.run_dir
     try:
         report = asyncio.run(execute(ctx, resume=bool(resume_dir), on_event=RunPrinter()))
     except KeyboardInterrupt:
@@ -298,20 +273,7 @@ tui_command.params[:0] = [p for p in run_command.params if p.name != "resume_dir
     type=click.Path(path_type=Path),
     help="Write every model call (prompt, completion, evaluation, reward) as JSON lines.",
 )
-@click.option("--model", help="builtin (default), openai:NAME or anthropic:NAME.")
-@click.option("--best-of", type=int, help="Parallel branches per task (default 4).")
-@click.option("--iterations", type=int, help="Proposals per branch at most (default 3).")
-@click.option("--patience", type=int, help="Stop a branch after this many idle iterations.")
-@click.option("--base-url", help="OpenAI-compatible server for openai:NAME (vLLM, Ollama, ...).")
-@click.option("--seed", type=int, help="Model seed, and the --shuffle order.")
-@click.option(
-    "--budget-usd",
-    type=float,
-    help="One limit for the whole batch: no new model call or task once spent.",
-)
-@click.option("--target-cpu", type=click.Choice(["native", "x86-64", "x86-64-v2", "x86-64-v3"]))
-@click.option("--sandbox", "sandbox_mode", type=click.Choice(["bwrap", "none"]))
-@click.option("--verbose", is_flag=True, help="Print the effective configuration.")
+@run_options
 def batch_command(
     suite,
     out,
@@ -325,39 +287,18 @@ def batch_command(
     only,
     baseline_mode,
     export_trajectories,
-    model,
-    best_of,
-    iterations,
-    patience,
-    base_url,
-    seed,
-    budget_usd,
-    target_cpu,
-    sandbox_mode,
     verbose,
+    **options,
 ):
     """Optimise every program of SUITE (a folder of task folders, or a JSONL/parquet
-    file in the paper's dataset schema); write results.jsonl, summary.json, summary.md."""
+    file in the paper's dataset schema); write results.jsonl, summary.json, summary.md.
+    --budget-usd is one limit for the whole batch: no new model call or task once spent."""
     import time
 
     from agent.batch import BatchOptions, BatchProgress, render_batch_summary, run_batch
-    from agent.config import describe, load_config
+    from agent.config import from_options
 
-    cli_values = dict(
-        model=model,
-        best_of=best_of,
-        iterations=iterations,
-        patience=patience,
-        base_url=base_url,
-        seed=seed,
-        budget_usd=budget_usd,
-        target_cpu=target_cpu,
-        sandbox=sandbox_mode,
-    )
-    config, sources = load_config(cli_values)
-    if verbose:
-        for line in describe(config, sources):
-            click.echo(line, err=True)
+    config, given = from_options(options, verbose)
     if retry_errors and not resume:
         raise click.UsageError("--retry-errors goes with --resume")
     if resume and out is None:
@@ -377,7 +318,7 @@ def batch_command(
         only=tuple(only),
         baseline=baseline_mode,
         export_trajectories=export_trajectories,
-        overrides={k: v for k, v in cli_values.items() if v is not None},
+        overrides=given,
     )
     try:
         summary = run_batch(options, progress=BatchProgress())

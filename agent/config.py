@@ -10,6 +10,7 @@ providers read them from the environment when they are created.
 from __future__ import annotations
 
 import os
+import sys
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -130,6 +131,22 @@ def _validate(c: RunConfig) -> None:
     for ok, message in checks:
         if not ok:
             raise BadInput(message)
+
+
+def from_options(options: dict[str, Any], verbose: bool = False) -> tuple[RunConfig, dict]:
+    """The configuration for a command's options (those naming a field; None: not
+    given; `sandbox_mode` is `sandbox`), and the values given. With `verbose`,
+    print each effective value and its source to stderr."""
+    given = {
+        ("sandbox" if k == "sandbox_mode" else k): v
+        for k, v in options.items()
+        if (k == "sandbox_mode" or k in FIELDS) and v is not None
+    }
+    config, sources = load_config(given)
+    if verbose:
+        for line in describe(config, sources):
+            print(line, file=sys.stderr)
+    return config, given
 
 
 def describe(config: RunConfig, sources: dict[str, str]) -> list[str]:

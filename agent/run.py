@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from pathlib import Path
 
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
@@ -34,10 +34,10 @@ def default_run_dir(task_name: str) -> Path:
 
 
 def eval_options(config: RunConfig) -> EvalOptions:
-    options = EvalOptions(timing=TimingOptions(max_seconds=config.timing_seconds, seed=config.seed))
-    if hasattr(options, "differential"):  # differential testing, when available
-        options = replace(options, differential=config.differential)
-    return options
+    return EvalOptions(
+        timing=TimingOptions(max_seconds=config.timing_seconds, seed=config.seed),
+        differential=config.differential,
+    )
 
 
 def make_context(
@@ -51,6 +51,26 @@ def make_context(
     proposer = make_proposer(config, budget, lambda: holder["ctx"].baseline_profile_text())
     ctx = RunContext(task, config, sandbox, proposer, budget, run_dir, eval_options(config))
     holder["ctx"] = ctx
+    return ctx
+
+
+def start_run(
+    program: Path,
+    tests: Path | None,
+    source: Path | None,
+    config: RunConfig,
+    out: Path | None,
+    resume_hint: str,
+) -> RunContext:
+    """A new run folder for PROGRAM: checked (model, keys) before any file is written."""
+    task = load_task(program, tests, source)
+    run_dir = out or default_run_dir(task.name)
+    if (run_dir / "run.json").exists():
+        raise BadInput(
+            f"{run_dir} already holds a run: use {resume_hint} {run_dir} or another --out"
+        )
+    ctx = make_context(task, config, run_dir)
+    save_request(run_dir, program, tests, source, config)
     return ctx
 
 

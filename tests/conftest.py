@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -15,3 +16,26 @@ needs_sandbox = pytest.mark.skipif(
     shutil.which("bwrap") is None, reason="bubblewrap (bwrap) is not installed"
 )
 needs_perf = pytest.mark.skipif(shutil.which("perf") is None, reason="perf is not installed")
+
+# The fields of `report.json` / `agent eval --json` that DESIGN.md promises.
+REPORT_FIELDS = {
+    "correct",
+    "tests",
+    "speedup",
+    "speedup_ci",
+    "assembled",
+    "errors",
+    "hot_lines",
+    "verified",
+    "differential",
+}
+
+
+def agent_env(**extra: str) -> dict:
+    """The environment for an `agent` subprocess: no keys or endpoints of the
+    developer's own, and short timing and differential budgets."""
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
+    for key in ("OPENAI_BASE_URL", "ANTHROPIC_BASE_URL", "RAY_ADDRESS"):
+        env.pop(key, None)
+    env.update(AGENT_TIMING_SECONDS="8", AGENT_DIFFERENTIAL="20")
+    return env | extra

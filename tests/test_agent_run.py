@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, EXAMPLES, needs_sandbox
+from tests.conftest import DATA, EXAMPLES, REPORT_FIELDS, agent_env, needs_sandbox
 from tests.llm_servers import AnthropicServer, OpenAIServer, Reply, fenced, prose_only, truncated
 
 pytestmark = needs_sandbox
@@ -22,34 +22,12 @@ PROG = EXAMPLES / "collatz" / "prog.s"
 FAST = (DATA / "collatz_fast.s").read_text()
 WRONG = (DATA / "collatz_wrong.s").read_text()
 BROKEN = PROG.read_text().replace("\tret\n", "\tretq\t%zmm99\n", 1)
-CONTRACT = {
-    "correct",
-    "tests",
-    "speedup",
-    "speedup_ci",
-    "assembled",
-    "errors",
-    "hot_lines",
-    "verified",
-    "differential",
-    "branches",
-    "iterations",
-    "llm",
-}
+CONTRACT = REPORT_FIELDS | {"branches", "iterations", "llm"}
 
 
 def branch_of(body: dict) -> int:
     """Branch b runs at temperature 0.7 + 0.1 b (see agent.graph)."""
     return round((body["temperature"] - 0.7) * 10)
-
-
-def agent_env(**extra: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
-    env.pop("OPENAI_BASE_URL", None)
-    env.pop("ANTHROPIC_BASE_URL", None)
-    env["AGENT_TIMING_SECONDS"] = "8"
-    env["AGENT_DIFFERENTIAL"] = "30"
-    return env | extra
 
 
 def agent(*args, env=None, timeout=600) -> subprocess.CompletedProcess:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, EXAMPLES, needs_sandbox
+from tests.conftest import DATA, EXAMPLES, REPORT_FIELDS, agent_env, needs_sandbox
 from tests.llm_servers import OpenAIServer, Reply, fenced, prompt_text
 
 FAST = (DATA / "collatz_fast.s").read_text()
@@ -37,8 +37,7 @@ SUMMARY_FIELDS = {
     "geomean_speedup",
     "median_speedup",
 }
-REPORT_FIELDS = {"correct", "tests", "speedup", "speedup_ci", "assembled", "errors", "hot_lines"}
-REPORT_FIELDS |= {"verified", "differential", "branches", "iterations", "llm"}
+RUN_FIELDS = REPORT_FIELDS | {"branches", "iterations", "llm"}
 
 
 def task_of(body: dict) -> str:
@@ -57,12 +56,8 @@ def scripted(body: dict) -> Reply:
     return Reply(fenced({"collatz": FAST, "lcs": LCS_SLOWER}.get(task_of(body), BROKEN)))
 
 
-def agent_env(**extra: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
-    for key in ("OPENAI_BASE_URL", "ANTHROPIC_BASE_URL", "RAY_ADDRESS"):
-        env.pop(key, None)
-    env.update(AGENT_TIMING_SECONDS="5", AGENT_DIFFERENTIAL="20")
-    return env | extra
+def batch_env(**extra: str) -> dict:
+    return agent_env(AGENT_TIMING_SECONDS="5", **extra)
 
 
 def model_args(server) -> list[str]:
@@ -83,7 +78,7 @@ def agent(*args, env=None, cwd=None, timeout=300) -> subprocess.CompletedProcess
         [sys.executable, "-m", "agent", *map(str, args)],
         capture_output=True,
         text=True,
-        env=env or agent_env(),
+        env=env or batch_env(),
         cwd=cwd,
         timeout=timeout,
     )
@@ -157,7 +152,7 @@ def test_batch_over_the_examples_writes_results_and_the_papers_metrics(examples_
     folders = sorted(p.name for p in EXAMPLES.iterdir() if (p / "tests").is_dir())
     assert sorted(lines) == folders
     for line in lines.values():
-        assert line["status"] == "done" and set(line) >= REPORT_FIELDS | {"task"}
+        assert line["status"] == "done" and set(line) >= RUN_FIELDS | {"task"}
         assert (out / line["run_dir"] / "report.json").exists()
         assert (out / line["run_dir"] / "task" / "prog.s").exists()
     assert verdicts(lines) == EXPECTED
@@ -279,7 +274,7 @@ def test_sigkill_then_resume_records_every_task_once(tmp_path):
             + [str(a) for a in args],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
-            env=agent_env(),
+            env=batch_env(),
             start_new_session=True,
         )
         deadline = time.monotonic() + 120
@@ -327,7 +322,7 @@ def test_batch_budget_stops_new_tasks_and_failing_tasks_do_not_stop_others(tmp_p
         assert lines["a_bad_outputs"]["status"] == "error"
         assert "fails its own test t1" in lines["a_bad_outputs"]["error"]
         assert lines["b_no_asm"]["status"] == "error" and "no prog.s" in lines["b_no_asm"]["error"]
-        assert set(lines["b_no_asm"]) >= REPORT_FIELDS  # error lines have the same keys
+        assert set(lines["b_no_asm"]) >= RUN_FIELDS  # error lines have the same keys
         assert lines["lcs"]["status"] == "done" and lines["lcs"]["llm"]["cost_usd"] >= 1
         assert "sum_scanf" not in lines  # the budget was spent: no new task
         assert len(server.completion_requests) == 1

@@ -11,21 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, EXAMPLES, needs_sandbox
+from tests.conftest import DATA, EXAMPLES, REPORT_FIELDS, needs_sandbox
 
 pytestmark = needs_sandbox
 
-CONTRACT = {
-    "correct",
-    "tests",
-    "speedup",
-    "speedup_ci",
-    "assembled",
-    "errors",
-    "hot_lines",
-    "verified",
-    "differential",
-}
+CONTRACT = REPORT_FIELDS
 
 
 def agent(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import os
 import shutil
@@ -133,9 +134,15 @@ def uid_slot():
     raise SandboxError(f"all {UID_SLOTS} sandbox uids are in use")
 
 
+@functools.cache
+def _runner_bytes() -> bytes:
+    """The runner, built and read once per process (every sandbox launch needs it)."""
+    return runner_binary().read_bytes()
+
+
 def _memfd(name: str, data: bytes) -> int:
     fd = os.memfd_create(name, 0)
-    os.write(fd, data) if len(data) < (1 << 20) else _write_all(fd, data)
+    _write_all(fd, data)
     os.lseek(fd, 0, os.SEEK_SET)
     return fd
 
@@ -362,7 +369,7 @@ class Session:
     def __init__(self, sandbox: Sandbox, binaries: list[bytes], cpu: int | None):
         self.sandbox = sandbox
         lim = sandbox.limits
-        files = {"runner": (runner_binary().read_bytes(), 0o555)}
+        files = {"runner": (_runner_bytes(), 0o555)}
         for i, data in enumerate(binaries):
             files[f"prog{i}"] = (data, 0o555)
         self._fds: list[int] = []

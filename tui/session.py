@@ -50,23 +50,14 @@ class RunSession:
     ) -> RunSession:
         """A new run, with the options of `agent run` (same checks, same run folder);
         `cli_values` are RunConfig fields (None: not given)."""
-        from agent.config import describe, load_config
-        from agent.run import default_run_dir, make_context, save_request
-        from tools.task import load_task
+        from agent.config import from_options
+        from agent.run import start_run
 
         if program is None:
             raise click.UsageError("give PROGRAM.s, or --open RUN_DIR")
-        config, sources = load_config({**cli_values, "sandbox": sandbox_mode})
-        if verbose:
-            for line in describe(config, sources):
-                click.echo(line, err=True)
-        task = load_task(program, tests_dir, source)
-        run_dir = out or default_run_dir(task.name)
-        if (run_dir / "run.json").exists():
-            raise BadInput(f"{run_dir} already holds a run: use agent tui --open {run_dir}")
-        ctx = make_context(task, config, run_dir)  # bad model or missing key: before any file
-        save_request(run_dir, program, tests_dir, source, config)
-        return cls(run_dir, ctx)
+        config, _ = from_options({**cli_values, "sandbox_mode": sandbox_mode}, verbose)
+        ctx = start_run(program, tests_dir, source, config, out, "agent tui --open")
+        return cls(ctx.run_dir, ctx)
 
     @classmethod
     def open(cls, run_dir: Path) -> RunSession:
