@@ -94,15 +94,20 @@ class TaskBudget(Budget):
             self.parent.add(usage["input_tokens"], usage["output_tokens"], usage["cost_usd"])
 
 
+def saved_proposals(run_dir: Path):
+    """(path, record) of each proposal a run folder saved, in order; torn files skipped."""
+    for path in sorted((run_dir / "proposals").glob("*.json")):
+        try:
+            yield path, json.loads(path.read_text())
+        except (OSError, json.JSONDecodeError):
+            continue
+
+
 def usage_from_proposals(run_dir: Path) -> dict:
     """Model calls, tokens and cost of a run folder, from its saved proposals
     (authoritative across resumes: each answered call is saved exactly once)."""
     usage = {"calls": 0, "input_tokens": 0, "output_tokens": 0, "cost_usd": 0.0}
-    for path in sorted((run_dir / "proposals").glob("*.json")):
-        try:
-            record = json.loads(path.read_text())
-        except (OSError, json.JSONDecodeError):
-            continue
+    for _path, record in saved_proposals(run_dir):
         extra = record.get("extra") or {}
         if record.get("model") in ("", "builtin", None) or extra.get("stop") or extra.get("error"):
             continue
@@ -352,11 +357,7 @@ def candidate_stats(run_dir: Path) -> tuple[dict, float | None]:
         ("proposed", "no_code", "assembled", "correct", "faster", "verified", "identical"), 0
     )
     best = None
-    for path in sorted((run_dir / "proposals").glob("*.json")):
-        try:
-            record = json.loads(path.read_text())
-        except (OSError, json.JSONDecodeError):
-            continue
+    for path, record in saved_proposals(run_dir):
         extra = record.get("extra") or {}
         if extra.get("stop") or extra.get("error"):
             continue

@@ -72,9 +72,8 @@ def contained(node):
             raise
         except Exception as exc:
             detail = "".join(traceback.format_exception_only(exc)).strip()
-            (runtime.context.run_dir / "errors.log").open("a").write(
-                f"branch {state['branch']}: {traceback.format_exc()}\n"
-            )
+            with (runtime.context.run_dir / "errors.log").open("a") as log:
+                log.write(f"branch {state['branch']}: {traceback.format_exc()}\n")
             return {"stop": f"error: {detail[:300]}"}
 
     return wrapper

@@ -59,15 +59,22 @@ def _differential_line(report: dict) -> str | None:
     )
 
 
-def _safe(text: object) -> Text:
-    """Untrusted text (candidate lines, program output, tool messages) as plain
-    rich Text: no markup parsing, control characters escaped."""
+def printable(text: object) -> str:
+    """Untrusted text (candidate lines, model replies, program output, tool
+    messages) made safe for a terminal: control characters, escape included,
+    are shown escaped."""
     raw = str(text)
-    clean = "".join(
+    if raw.isprintable():
+        return raw
+    return "".join(
         ch if ch.isprintable() or ch in "\n\t" else ch.encode("unicode_escape").decode()
         for ch in raw
     )
-    return Text(clean)
+
+
+def _safe(text: object) -> Text:
+    """Untrusted text as plain rich Text: no markup parsing, escapes shown."""
+    return Text(printable(text))
 
 
 def render_evaluation(report: dict, console: Console | None = None) -> None:

@@ -97,9 +97,9 @@ def _run_issue(run, label: str, test: str, limits: Limits) -> str:
     if run.timed_out:
         return f"{label}times out on {test} (over {limits.timeout_s:g} s)"
     if run.signal:
-        from tools.testing import _signal_name
+        from tools.testing import signal_name
 
-        return f"{label}crashes on {test} (killed by {_signal_name(run.signal)})"
+        return f"{label}crashes on {test} (killed by {signal_name(run.signal)})"
     if run.exit_code != 0:
         return f"{label}crashes on {test} (exit status {run.exit_code})"
     if run.out_truncated:

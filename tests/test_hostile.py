@@ -249,6 +249,7 @@ def test_incbin_is_rejected_and_cannot_read_host_files(tmp_path):
 
     raw = _assemble(asm, Sandbox(LIMITS), (), "x")
     assert not raw.ok
+    assert "file not found" in raw.errors[0].message  # not some unrelated failure
 
 
 def test_include_cannot_echo_host_files(tmp_path):

@@ -178,6 +178,17 @@ def profile(
 # -- perf ------------------------------------------------------------------------
 
 
+def _no_data(tool: str, what: str, sections: dict, status: str, notes: str) -> _Run:
+    """No profile came back: the tool cannot run here at all (its probe on `true`
+    failed: unavailable), or this program left it nothing to read."""
+    probe = sections.get("probe", "").partition("\n")
+    if probe[0].strip() != "0":
+        detail = _one_line(probe[2]) or _no_output(sections)
+        raise _Unavailable(f"{what} failed: {detail}")
+    why = f"{tool} wrote no readable profile data"
+    return _Run(Profile(tool, (), (), 0, _join(why, notes)), _exited(status))
+
+
 def _perf(binary: bytes, asm: str, stdin: bytes, sandbox: Sandbox, top: int) -> _Run:
     lim = sandbox.limits
     run_s = lim.timeout_s * 1.5 + 1.0  # sampling slows the program down
@@ -192,12 +203,7 @@ def _perf(binary: bytes, asm: str, stdin: bytes, sandbox: Sandbox, top: int) -> 
     status = sections.get("status", "")
     notes = _status_note(status, run_s)
     if "functions" not in sections:
-        probe = sections.get("probe", "").partition("\n")
-        if probe[0].strip() != "0":  # perf cannot record even `true`
-            detail = _one_line(probe[2]) or _no_output(sections)
-            raise _Unavailable(f"perf record failed: {detail}")
-        why = "perf wrote no readable profile data"
-        return _Run(Profile("perf", (), (), 0, _join(why, notes)), _exited(status))
+        return _no_data("perf", "perf record", sections, status, notes)
     functions = parse_perf_functions(sections["functions"])
     line_counts = perf_line_counts(sections.get("ips", ""), sections.get("linetable", ""), binary)
     total = max(sum(functions.values()), sum(line_counts.values()))
@@ -330,12 +336,7 @@ def _callgrind(binary: bytes, asm: str, stdin: bytes, sandbox: Sandbox, top: int
     status = sections.get("status", "")
     notes = _status_note(status, run_s)
     if "data" not in sections:
-        probe = sections.get("probe", "").partition("\n")
-        if probe[0].strip() != "0":  # valgrind cannot run even `true`
-            detail = _one_line(probe[2]) or _no_output(sections)
-            raise _Unavailable(f"callgrind failed: {detail}")
-        why = "callgrind wrote no profile data"
-        return _Run(Profile("callgrind", (), (), 0, _join(why, notes)), _exited(status))
+        return _no_data("callgrind", "callgrind", sections, status, notes)
     costs = parse_callgrind(sections["data"])
     line_counts: Counter[int] = Counter()
     for (name, line), cost in costs.lines.items():

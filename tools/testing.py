@@ -107,7 +107,7 @@ def _judge(test: TestCase, run: RunResult, compare: Compare, want_exit: int | No
     if run.timed_out:
         reason = "timeout"
     elif run.signal:
-        reason = f"killed by {_signal_name(run.signal)}"
+        reason = f"killed by {signal_name(run.signal)}"
     elif run.out_truncated:
         reason = "output limit exceeded"
     elif want_exit is not None and run.exit_code != want_exit:
@@ -119,7 +119,7 @@ def _judge(test: TestCase, run: RunResult, compare: Compare, want_exit: int | No
     return Outcome(test, run, reason == "ok", reason)
 
 
-def _signal_name(number: int) -> str:
+def signal_name(number: int) -> str:
     try:
         return signal.Signals(number).name
     except ValueError:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from agent import events as ev
+from agent.render import printable
 
 # How an evaluation's status reads in the tree.
 STATUS_LABELS = {
@@ -223,18 +224,6 @@ def _parse_source(best: str) -> tuple[int, int] | None:
         except ValueError:
             return None
     return None
-
-
-def printable(text: object) -> str:
-    """Untrusted text (candidate lines, model replies, tool messages) made safe for
-    the terminal: control characters, escape included, are shown escaped."""
-    raw = str(text)
-    if raw.isprintable():
-        return raw
-    return "".join(
-        ch if ch.isprintable() or ch in "\n\t" else ch.encode("unicode_escape").decode()
-        for ch in raw
-    )
 
 
 def format_speedup(speedup: float, ci: list | None) -> str:
