@@ -188,6 +188,8 @@ class ChatProposer:
             return Proposal(
                 None, note=f"model error: {exc}", model=self.spec, extra={"error": str(exc)}
             )
+        finally:
+            await _close(model)
         text, reasoning = _text_and_reasoning(reply)
         usage = reply.usage_metadata or {}
         tokens_in, tokens_out = usage.get("input_tokens", 0), usage.get("output_tokens", 0)

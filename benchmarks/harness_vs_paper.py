@@ -104,6 +104,19 @@ class Series:
     def std(self) -> float:
         return statistics.stdev(self.estimates) if len(self.estimates) > 1 else 0.0
 
+    def rmse(self, truth: float) -> float:
+        """Root-mean-square error around a known true speedup: spread plus bias."""
+        return statistics.fmean((e - truth) ** 2 for e in self.estimates) ** 0.5
+
+
+MIN_RUNS = 2 * (TimingOptions().warmup_pairs + TimingOptions().min_pairs)
+
+
+def ceiling(paper: Series, ours: Series) -> float:
+    """Paper wall time over the wall time of our minimum number of runs."""
+    per_run = statistics.fmean(w / n for w, n in zip(ours.walls, ours.processes, strict=True))
+    return statistics.fmean(paper.walls) / (per_run * MIN_RUNS)
+
 
 # ---------------------------------------------------------------------------
 # the paper's protocol
@@ -311,12 +324,24 @@ def report(results: list[dict], repeats: int, use_hyperfine: bool) -> None:
         wall_ok = wall_ratio >= 5.0
         spread_ok = o.std() <= p.std()
         all_ok = all_ok and wall_ok and spread_ok
+        truth = PAIRS[res["name"]][2]
+        rmse = (
+            f"   rmse vs true 1.0 paper {p.rmse(truth):.4f} ours {o.rmse(truth):.4f}"
+            if truth
+            else ""
+        )
         print(
             f"  {res['name']:<13} wall paper/ours {wall_ratio:5.2f}x "
-            f"[{'PASS' if wall_ok else 'FAIL'}]   std paper/ours {spread_ratio:>5} "
-            f"[{'PASS' if spread_ok else 'FAIL'}]"
+            f"[{'PASS' if wall_ok else 'FAIL'}] (ceiling {ceiling(p, o):5.2f}x)   "
+            f"std paper/ours {spread_ratio:>5} [{'PASS' if spread_ok else 'FAIL'}]{rmse}"
         )
     print(f"  overall: {'all goals hold' if all_ok else 'NOT all goals hold'}")
+    print(
+        "  ceiling: the wall ratio ours would reach if it always stopped at its minimum\n"
+        f"  of {MIN_RUNS} runs (1 warm-up pair + {TimingOptions().min_pairs} pairs), "
+        "at the run time measured here; a ratio\n"
+        "  above it is out of reach of any estimate that keeps a CI from that many pairs."
+    )
     print()
     print("Context: one full evaluate() of the candidate (cached build, all tests, timing)")
     for res in results:

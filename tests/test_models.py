@@ -77,8 +77,15 @@ def test_proposers_work_across_event_loops(server_class, monkeypatch):
             monkeypatch.setenv("ANTHROPIC_BASE_URL", server.base_url)
         budget = Budget()
         proposer = make_proposer(config, budget)
+        models = []
+        factory = proposer._factory
+        proposer._factory = lambda *a: models.append(factory(*a)) or models[-1]
         first = asyncio.run(proposer.propose(request()))
         second = asyncio.run(proposer.propose(request()))
+    # Each call's HTTP client is closed in its own loop; left to the garbage
+    # collector, it would be closed in a later loop ("Event loop is closed").
+    clients = [getattr(m, "root_async_client", None) or m._async_client for m in models]
+    assert len(clients) == 2 and all(c.is_closed() for c in clients)
     for proposal in (first, second):
         assert proposal.asm == FAST
         assert (proposal.input_tokens, proposal.output_tokens) == (1000, 500)

@@ -12,20 +12,20 @@ How, and why:
   is within ±`target`, or a cap of pairs or seconds is reached.
 - Every timed run's output is checked against the verified output (by hash): a
   candidate that behaves differently when run repeatedly is caught.
-- One timing job at a time on this machine (a file lock), pinned to one core.
+- One timing job at a time on this machine, pinned to one core, with our other
+  sandboxed work held back while it runs (tools.quiet).
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import os
 import random
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tools.sandbox import RunResult, Sandbox, cache_dir
+from tools.quiet import timing_exclusive
+from tools.sandbox import RunResult, Sandbox
 from tools.stats import Ratio, mann_whitney_p, speedup_ci
 from tools.task import TestCase
 
@@ -98,15 +98,10 @@ def _median(values: list[float]) -> float:
     return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
 
 
-@contextlib.contextmanager
 def timing_slot():
-    """Serialise timing across every process of ours on this machine."""
-    with open(cache_dir() / "timing.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    """One timing job at a time on this machine, with no untimed run of ours
+    beside it (tools.quiet)."""
+    return timing_exclusive()
 
 
 def timing_core() -> int:

@@ -1,0 +1,83 @@
+"""A timing job holds back our untimed sandboxed runs, and waits for those in flight."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from tests.conftest import needs_sandbox
+from tools.quiet import timing_exclusive, untimed
+from tools.sandbox import Sandbox
+
+
+def _enter_and_leave(lock) -> None:
+    with lock():
+        pass
+
+
+def _in_thread(fn) -> tuple[threading.Thread, list[float]]:
+    """Run fn in a thread; the list gets the time it finished."""
+    done: list[float] = []
+    thread = threading.Thread(target=lambda: (fn(), done.append(time.monotonic())), daemon=True)
+    thread.start()
+    return thread, done
+
+
+def test_an_untimed_run_waits_until_timing_is_done():
+    with timing_exclusive():
+        thread, done = _in_thread(lambda: _enter_and_leave(untimed))
+        time.sleep(0.4)
+        assert not done, "an untimed run started while a timing job held the machine"
+        released = time.monotonic()
+    thread.join(5)
+    assert done and done[0] >= released
+
+
+def test_timing_waits_for_an_untimed_run_in_flight():
+    started = threading.Event()
+    release = threading.Event()
+
+    def untimed_run():
+        with untimed():
+            started.set()
+            release.wait(5)
+
+    runner = threading.Thread(target=untimed_run)
+    runner.start()
+    started.wait(5)
+    timer, done = _in_thread(lambda: _enter_and_leave(timing_exclusive))
+    time.sleep(0.4)
+    assert not done, "timing started beside an untimed run"
+    release.set()
+    runner.join(5)
+    timer.join(5)
+    assert done
+
+
+def test_untimed_runs_overlap_each_other():
+    with untimed():
+        thread, done = _in_thread(lambda: _enter_and_leave(untimed))
+        thread.join(5)
+        assert done
+
+
+def test_the_timing_thread_itself_is_not_held_back():
+    def time_and_run_untimed():
+        with timing_exclusive(), untimed():
+            pass
+
+    thread, done = _in_thread(time_and_run_untimed)
+    thread.join(5)
+    assert done, "the timing thread deadlocked on its own untimed run"
+
+
+@needs_sandbox
+def test_a_sandboxed_command_waits_for_timing():
+    sandbox = Sandbox()
+    with timing_exclusive():
+        thread, done = _in_thread(lambda: sandbox.run(["/bin/true"]))
+        time.sleep(0.5)
+        assert not done
+        released = time.monotonic()
+    thread.join(30)
+    assert done and done[0] >= released

@@ -1,0 +1,63 @@
+"""Keep the machine quiet while a timing job runs.
+
+Timed runs are pinned to one core, but that is not enough: on this kind of
+machine (a VM whose vCPUs may share a physical core), a busy neighbour core
+raised the run-to-run spread of a 100 ms program from 0.7% to 7%. So every
+sandboxed run of ours that is not timed (tests, builds, generated inputs,
+profiles) holds a shared lock while it runs, and a timing job takes it
+exclusively: it waits for the runs in flight to finish and holds new ones back
+until it is done. Machine-wide (flock), so separate processes (batch workers,
+a TUI beside a headless run) respect it too.
+
+A turnstile stops a steady stream of short untimed runs from starving a timing
+job: a run passes the gate (shared, momentarily) before taking its shared
+lock, and a timing job closes the gate (exclusive) first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import threading
+from collections.abc import Iterator
+
+from tools.paths import cache_dir
+
+_held = threading.local()
+
+
+@contextlib.contextmanager
+def _flock(name: str, mode: int) -> Iterator[None]:
+    # A fresh open file description per acquisition: flock locks belong to it,
+    # so threads of one process exclude each other like separate processes.
+    with open(cache_dir() / name, "a") as f:
+        fcntl.flock(f, mode)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def timing_exclusive() -> Iterator[None]:
+    """Hold while timing: one timing job at a time, and no untimed run of ours
+    beside it."""
+    with _flock("timing.gate", fcntl.LOCK_EX), _flock("timing.lock", fcntl.LOCK_EX):
+        _held.timing = True
+        try:
+            yield
+        finally:
+            _held.timing = False
+
+
+@contextlib.contextmanager
+def untimed() -> Iterator[None]:
+    """Hold while an untimed sandboxed run executes (it waits out a timing job)."""
+    if getattr(_held, "timing", False):
+        # This thread is timing; its own helper runs must not wait for it.
+        yield
+        return
+    with contextlib.ExitStack() as stack:
+        with _flock("timing.gate", fcntl.LOCK_SH):
+            stack.enter_context(_flock("timing.lock", fcntl.LOCK_SH))
+        yield
