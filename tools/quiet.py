@@ -1,13 +1,15 @@
 """Keep the machine quiet while a timing job runs.
 
-Timed runs are pinned to one core, but that is not enough: on this kind of
-machine (a VM whose vCPUs may share a physical core), a busy neighbour core
-raised the run-to-run spread of a 100 ms program from 0.7% to 7%. So every
-sandboxed run of ours that is not timed (tests, builds, generated inputs,
-profiles) holds a shared lock while it runs, and a timing job takes it
-exclusively: it waits for the runs in flight to finish and holds new ones back
-until it is done. Machine-wide (flock), so separate processes (batch workers,
-a TUI beside a headless run) respect it too.
+Timed runs are pinned to one core, but our own untimed work (the other
+branches' tests, builds, generated inputs, profiles) was free to land on that
+core too: in agent runs on the examples, timed runs were descheduled (wall
+time far above CPU time in up to 17 of 40 runs), and a ±1% interval needed up
+to twice the pairs. A compiler loop on the other core alone doubled the
+run-to-run spread of a 100 ms program (0.8% to 1.9%). So every sandboxed run
+of ours that is not timed holds a shared lock while it runs, and a timing job
+takes it exclusively: it waits for the runs in flight to finish and holds new
+ones back until it is done. Machine-wide (flock), so separate processes (batch
+workers, a TUI beside a headless run) respect it too.
 
 A turnstile stops a steady stream of short untimed runs from starving a timing
 job: a run passes the gate (shared, momentarily) before taking its shared
