@@ -37,9 +37,10 @@ from pathlib import Path
 
 from tools.build import build
 from tools.evaluate import EvalOptions, evaluate, prepare_baseline
+from tools.quiet import timing_slot
 from tools.sandbox import Sandbox
 from tools.task import Task, load_task
-from tools.timing import TimingOptions, measure, timing_slot
+from tools.timing import TimingOptions, measure
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -326,7 +327,7 @@ def report(results: list[dict], repeats: int, use_hyperfine: bool) -> None:
         all_ok = all_ok and wall_ok and spread_ok
         truth = PAIRS[res["name"]][2]
         rmse = (
-            f"   rmse vs true 1.0 paper {p.rmse(truth):.4f} ours {o.rmse(truth):.4f}"
+            f"   rmse vs true {truth:g} paper {p.rmse(truth):.4f} ours {o.rmse(truth):.4f}"
             if truth
             else ""
         )
@@ -338,7 +339,8 @@ def report(results: list[dict], repeats: int, use_hyperfine: bool) -> None:
     print(f"  overall: {'all goals hold' if all_ok else 'NOT all goals hold'}")
     print(
         "  ceiling: the wall ratio ours would reach if it always stopped at its minimum\n"
-        f"  of {MIN_RUNS} runs (1 warm-up pair + {TimingOptions().min_pairs} pairs), "
+        f"  of {MIN_RUNS} runs ({TimingOptions().warmup_pairs} warm-up pair(s) + "
+        f"{TimingOptions().min_pairs} pairs), "
         "at the run time measured here; a ratio\n"
         "  above it is out of reach of any estimate that keeps a CI from that many pairs."
     )

@@ -78,8 +78,13 @@ def test_proposers_work_across_event_loops(server_class, monkeypatch):
         budget = Budget()
         proposer = make_proposer(config, budget)
         models = []
-        factory = proposer._factory
-        proposer._factory = lambda *a: models.append(factory(*a)) or models[-1]
+        make_model = proposer._factory
+
+        def recording_factory(*args):
+            models.append(make_model(*args))
+            return models[-1]
+
+        proposer._factory = recording_factory
         first = asyncio.run(proposer.propose(request()))
         second = asyncio.run(proposer.propose(request()))
     # Each call's HTTP client is closed in its own loop; left to the garbage

@@ -6,7 +6,7 @@ import threading
 import time
 
 from tests.conftest import needs_sandbox
-from tools.quiet import timing_exclusive, untimed
+from tools.quiet import timing_slot, untimed
 from tools.sandbox import Sandbox
 
 
@@ -24,7 +24,7 @@ def _in_thread(fn) -> tuple[threading.Thread, list[float]]:
 
 
 def test_an_untimed_run_waits_until_timing_is_done():
-    with timing_exclusive():
+    with timing_slot():
         thread, done = _in_thread(lambda: _enter_and_leave(untimed))
         time.sleep(0.4)
         assert not done, "an untimed run started while a timing job held the machine"
@@ -45,7 +45,7 @@ def test_timing_waits_for_an_untimed_run_in_flight():
     runner = threading.Thread(target=untimed_run)
     runner.start()
     started.wait(5)
-    timer, done = _in_thread(lambda: _enter_and_leave(timing_exclusive))
+    timer, done = _in_thread(lambda: _enter_and_leave(timing_slot))
     time.sleep(0.4)
     assert not done, "timing started beside an untimed run"
     release.set()
@@ -63,7 +63,7 @@ def test_untimed_runs_overlap_each_other():
 
 def test_the_timing_thread_itself_is_not_held_back():
     def time_and_run_untimed():
-        with timing_exclusive(), untimed():
+        with timing_slot(), untimed():
             pass
 
     thread, done = _in_thread(time_and_run_untimed)
@@ -74,7 +74,7 @@ def test_the_timing_thread_itself_is_not_held_back():
 @needs_sandbox
 def test_a_sandboxed_command_waits_for_timing():
     sandbox = Sandbox()
-    with timing_exclusive():
+    with timing_slot():
         thread, done = _in_thread(lambda: sandbox.run(["/bin/true"]))
         time.sleep(0.5)
         assert not done

@@ -22,7 +22,8 @@ import threading
 from dataclasses import dataclass
 
 from tools import asm as asmlib
-from tools.sandbox import Sandbox, cache_dir
+from tools.paths import cache_dir
+from tools.sandbox import Sandbox
 
 BUILD_TIMEOUT_S = 60
 TIMEOUT_MESSAGE = "assembler timed out"

@@ -20,19 +20,27 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 from tools.paths import cache_dir
 
 _held = threading.local()
 
 
+@functools.cache
+def _path(name: str) -> Path:
+    """Resolved once per process: every untimed run passes here."""
+    return cache_dir() / name
+
+
 @contextlib.contextmanager
 def _flock(name: str, mode: int) -> Iterator[None]:
     # A fresh open file description per acquisition: flock locks belong to it,
     # so threads of one process exclude each other like separate processes.
-    with open(cache_dir() / name, "a") as f:
+    with open(_path(name), "a") as f:
         fcntl.flock(f, mode)
         try:
             yield
@@ -41,9 +49,9 @@ def _flock(name: str, mode: int) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def timing_exclusive() -> Iterator[None]:
+def timing_slot() -> Iterator[None]:
     """Hold while timing: one timing job at a time, and no untimed run of ours
-    beside it."""
+    beside it. Runs made by the thread that holds it are not held back."""
     with _flock("timing.gate", fcntl.LOCK_EX), _flock("timing.lock", fcntl.LOCK_EX):
         _held.timing = True
         try:

@@ -363,7 +363,6 @@ class Session:
 
     def __init__(self, sandbox: Sandbox, binaries: list[bytes], cpu: int | None):
         self.sandbox = sandbox
-        self._cpu = cpu
         lim = sandbox.limits
         files = {"runner": (_runner_bytes(), 0o555)}
         for i, data in enumerate(binaries):
@@ -418,13 +417,12 @@ class Session:
         self._send(b"INPUT %d\n" % len(data) + data)
 
     def run(self, index: int, send_output: bool = True) -> RunResult:
-        """Run binary `index` once on the current input (an untimed session's
-        run waits out any timing job; see tools.quiet)."""
-        quiet = untimed() if self._cpu is None else contextlib.nullcontext()
+        """Run binary `index` once on the current input (waiting out another
+        thread's or process's timing job; see tools.quiet)."""
         # The runner enforces the per-run deadline; this one guards the runner.
         watchdog = threading.Timer(self.sandbox.limits.timeout_s + 30, lambda: _kill(self._proc))
         try:
-            with quiet:
+            with untimed():
                 self._send(b"RUN %d %d\n" % (index, 1 if send_output else 0))
                 watchdog.start()
                 head = self._proc.stdout.readline()

@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tools.quiet import timing_exclusive
+from tools.quiet import timing_slot
 from tools.sandbox import RunResult, Sandbox
 from tools.stats import Ratio, mann_whitney_p, speedup_ci
 from tools.task import TestCase
@@ -96,12 +96,6 @@ def _median(values: list[float]) -> float:
     s = sorted(values)
     n = len(s)
     return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
-
-
-def timing_slot():
-    """One timing job at a time on this machine, with no untimed run of ours
-    beside it (tools.quiet)."""
-    return timing_exclusive()
 
 
 def timing_core() -> int:
