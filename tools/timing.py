@@ -41,6 +41,12 @@ class TimingOptions:
     max_seconds: float = 60.0
     seed: int = 0
 
+    def looks_at(self, measured: int) -> bool:
+        """Whether the interval is computed after this many measured pairs:
+        every second pair from `min_pairs` on (each look is a chance to stop
+        early, and early stops on narrow intervals cost coverage)."""
+        return measured >= self.min_pairs and (measured - self.min_pairs) % 2 == 0
+
 
 @dataclass
 class Timing:
@@ -136,7 +142,7 @@ def measure(
             pairs += 1
             measured = pairs - opt.warmup_pairs
             elapsed = time.monotonic() - start
-            if measured >= opt.min_pairs and (measured - opt.min_pairs) % 2 == 0:
+            if opt.looks_at(measured):
                 _summarise(timing, samples, opt.seed)
                 if (
                     timing.speedup.half_width <= opt.target
