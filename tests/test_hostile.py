@@ -200,7 +200,7 @@ def test_background_child_after_exit_is_killed(tmp_path):
     )
     assert result.stdout == b"parent done\n"
     assert result.ok
-    assert elapsed < 2
+    assert elapsed < LIMITS.timeout_s  # returned at the parent's exit, not at the timeout
 
 
 def test_background_child_holding_stdout_does_not_hang(tmp_path):
@@ -211,7 +211,7 @@ def test_background_child_holding_stdout_does_not_hang(tmp_path):
         tmp_path,
     )
     assert result.stdout.startswith(b"parent done\n")
-    assert elapsed < 2
+    assert not result.timed_out and elapsed < LIMITS.timeout_s
 
 
 def test_exec_of_a_shell_stays_inside(tmp_path):
