@@ -1,7 +1,7 @@
 """A/A coverage: how often the speedup interval of a program timed against
 itself contains 1.0.
 
-Each trial is one full `tools.timing.measure` of the baseline against itself
+Each trial is one full `Baseline.timed_against_itself` (tools.timing.measure)
 (its own ABBA order and bootstrap seed, the adaptive stopping rule included), as
 `agent eval` does it. Printed per example: the share of 95% intervals that
 contain 1.0 with its Clopper-Pearson 95% interval, and the issue's must-show in
@@ -24,7 +24,7 @@ from scipy.stats import binom, binomtest
 from tools.evaluate import prepare_baseline
 from tools.sandbox import Sandbox
 from tools.task import load_task
-from tools.timing import TimingOptions, measure
+from tools.timing import TimingOptions
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 BLOCK, NEEDED = 20, 18
@@ -49,11 +49,10 @@ def main() -> None:
         task = load_task(EXAMPLES / name / "prog.s")
         sandbox = Sandbox(task.limits)
         base = prepare_baseline(task, sandbox, with_profile=False)
-        h = base.tests.hashes()[base.timing_test.name]
         hits, pairs, seconds = [], [], []
         for seed in range(args.trials):
             options = TimingOptions(seed=seed, max_seconds=args.max_seconds)
-            t = measure(base.binary, base.binary, base.timing_test, sandbox, (h, h), options)
+            t = base.timed_against_itself(sandbox, options)
             hits.append(t.speedup.contains(1.0))
             pairs.append(t.pairs)
             seconds.append(t.seconds)

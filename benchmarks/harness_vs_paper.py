@@ -110,7 +110,8 @@ class Series:
         return statistics.fmean((e - truth) ** 2 for e in self.estimates) ** 0.5
 
 
-MIN_RUNS = 2 * (TimingOptions().warmup_pairs + TimingOptions().min_pairs)
+DEFAULTS = TimingOptions()  # what measure() runs with here
+MIN_RUNS = 2 * (DEFAULTS.warmup_pairs + DEFAULTS.min_pairs)
 
 
 def ceiling(paper: Series, ours: Series) -> float:
@@ -244,7 +245,7 @@ def run_pair(name: str, repeats: int, sandbox_mode: str, use_hyperfine: bool, lo
                     s = timing.speedup
                     ours.estimates.append(s.estimate)
                     ours.ci_widths.append(s.high - s.low)
-                    ours.processes.append(2 * (timing.pairs + TimingOptions().warmup_pairs))
+                    ours.processes.append(2 * (timing.pairs + DEFAULTS.warmup_pairs))
             log(
                 f"  {name} repeat {r + 1}/{repeats}: paper {paper.estimates[-1]:.3f}x "
                 f"({paper.walls[-1]:.1f}s), ours {ours.estimates[-1]:.3f}x "
@@ -339,8 +340,8 @@ def report(results: list[dict], repeats: int, use_hyperfine: bool) -> None:
     print(f"  overall: {'all goals hold' if all_ok else 'NOT all goals hold'}")
     print(
         "  ceiling: the wall ratio ours would reach if it always stopped at its minimum\n"
-        f"  of {MIN_RUNS} runs ({TimingOptions().warmup_pairs} warm-up pair(s) + "
-        f"{TimingOptions().min_pairs} pairs), "
+        f"  of {MIN_RUNS} runs ({DEFAULTS.warmup_pairs} warm-up pair(s) + "
+        f"{DEFAULTS.min_pairs} pairs), "
         "at the run time measured here; a ratio\n"
         "  above it is out of reach of any estimate that keeps a CI from that many pairs."
     )

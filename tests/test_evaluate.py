@@ -140,16 +140,8 @@ def test_aa_check_intervals_contain_one():
     task = load_task(EXAMPLES / "sum_scanf" / "prog.s")
     sandbox = Sandbox(task.limits)
     base = prepare_baseline(task, sandbox, with_profile=False)
-    h = base.tests.hashes()[base.timing_test.name]
     inside = 0
     for seed in range(20):
-        t = measure(
-            base.binary,
-            base.binary,
-            base.timing_test,
-            sandbox,
-            (h, h),
-            TimingOptions(seed=seed, max_seconds=15),
-        )
+        t = base.timed_against_itself(sandbox, TimingOptions(seed=seed, max_seconds=15))
         inside += t.speedup.contains(1.0)
     assert inside >= 16

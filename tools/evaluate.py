@@ -53,6 +53,11 @@ class Baseline:
     timing_test: TestCase  # the test with the longest baseline run
     profile: Profile | None
 
+    def timed_against_itself(self, sandbox: Sandbox, options: TimingOptions) -> Timing:
+        """An A/A trial, the harness's own check: the interval should contain 1.0."""
+        h = self.tests.hashes()[self.timing_test.name]
+        return measure(self.binary, self.binary, self.timing_test, sandbox, (h, h), options)
+
     @property
     def binary(self) -> bytes:
         return self.build.binary

@@ -10,10 +10,10 @@ between them, so plain percentile intervals are lumpy; stopping at the first
 one within ±1% (tools.timing) picked too-narrow ones, which contained the truth
 in 93% of 117 real A/A runs instead of the 95% claimed. Adding a little
 Gaussian noise, in log space, to every resampled run restores the coverage
-(Hall, DiCiccio and Romano 1989).
-Its bandwidth comes from the within-pair spread only, so drift that hits both
-sides of a pair alike still cancels. `benchmarks/aa_coverage.py` measures the
-coverage on real runs; `tests/test_stats.py` on simulated run-time shapes.
+(Hall, DiCiccio and Romano 1989). Its bandwidth comes from the within-pair
+spread only, so drift that hits both sides of a pair alike still cancels.
+`benchmarks/aa_coverage.py` measures the coverage on real runs;
+`tests/test_stats.py` on simulated run-time shapes.
 """
 
 from __future__ import annotations

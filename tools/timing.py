@@ -153,8 +153,8 @@ def measure(
             elif measured >= 2 and elapsed >= opt.max_seconds:
                 break
         timing.seconds = time.monotonic() - start
-    if samples[0] and len(samples[0]) == len(samples[1]):
-        _summarise(timing, samples, opt.seed)
+    if samples[0] and len(samples[0]) == len(samples[1]) != timing.pairs:
+        _summarise(timing, samples, opt.seed)  # pairs added since the last look
     return timing
 
 
