@@ -6,6 +6,7 @@ clear line, no traceback), 1 internal error.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -62,17 +63,29 @@ def cli() -> None:
 @click.option("--no-profile", is_flag=True, help="Skip perf profiling.")
 @click.option(
     "--max-seconds",
-    type=float,
-    default=60.0,
-    show_default=True,
-    help="Time budget for the timing runs.",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Cap on the timing runs (default 10 s to a decision, 60 s with --precise; "
+    "raised for slow programs so they get at least 10 pairs).",
+)
+@click.option(
+    "--precise",
+    is_flag=True,
+    help="Time to the reporting precision (the 95% CI within ±--target-ci) instead "
+    "of stopping at a decision (faster, slower, practically equal).",
 )
 @click.option(
     "--target-ci",
-    type=float,
+    type=click.FloatRange(min=0, min_open=True),
     default=0.01,
     show_default=True,
-    help="Stop timing when the 95% CI is within ± this fraction.",
+    help="With --precise: stop timing when the 95% CI is within ± this fraction.",
+)
+@click.option(
+    "--band",
+    type=click.FloatRange(min=0, min_open=True),
+    default=0.02,
+    show_default=True,
+    help="Practically equal when the CI lies within ± this fraction of 1.0.",
 )
 @click.option(
     "--pyperf",
@@ -113,7 +126,9 @@ def eval_command(
     sandbox_mode,
     no_profile,
     max_seconds,
+    precise,
     target_ci,
+    band,
     pyperf_dir,
     differential_n,
     differential_seconds,
@@ -128,8 +143,14 @@ def eval_command(
     task = load_task(baseline_path, tests_dir, source)
     text = read_asm_file(candidate)
     sandbox = _sandbox(sandbox_mode, task.limits)
+    if precise:
+        timing = TimingOptions.precise(target=target_ci, band=band, seed=seed)
+    else:
+        timing = TimingOptions(target=target_ci, band=band, seed=seed)
+    if max_seconds is not None:
+        timing = dataclasses.replace(timing, max_seconds=max_seconds)
     options = EvalOptions(
-        timing=TimingOptions(target=target_ci, max_seconds=max_seconds, seed=seed),
+        timing=timing,
         profile=not no_profile,
         differential=differential_n,
         differential_seconds=differential_seconds,

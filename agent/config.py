@@ -35,7 +35,8 @@ class RunConfig:
     max_concurrency: int = 8  # graph nodes running at once
     target_cpu: str = "native"
     sandbox: str = "bwrap"
-    timing_seconds: float = 60.0  # cap on timing one candidate
+    timing_seconds: float = 10.0  # screening cap per candidate (raised for slow programs)
+    confirm_seconds: float = 60.0  # cap on timing the winner to ±1%
     differential: int = 200  # generated inputs per candidate (0: off)
     feedback_tokens: int = 6000  # budget for the revise feedback
     prices: dict = field(default_factory=dict)  # "provider:model" -> [usd per 1M in, out]

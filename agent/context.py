@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +33,8 @@ class RunContext:
     eval_options: EvalOptions
     hints: dict[int, list[str]] = field(default_factory=dict)  # human hints per branch
     paused: set[int] = field(default_factory=set)  # branches held before their next proposal
+    started: float = field(default_factory=time.monotonic)  # this process's start
+    baseline_seconds: float = 0.0  # preparing the baseline
     _baseline: Baseline | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)  # hints and pauses
     _baseline_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -41,7 +44,9 @@ class RunContext:
         the build is cached, the tests take a second)."""
         with self._baseline_lock:
             if self._baseline is None:
+                start = time.monotonic()
                 self._baseline = prepare_baseline(self.task, self.sandbox)
+                self.baseline_seconds = round(time.monotonic() - start, 3)
             return self._baseline
 
     def baseline_profile_text(self) -> str:

@@ -75,6 +75,8 @@ class CandidateEvaluated(Event):
     verified: bool
     detail: str  # the first error, failure or timing problem, one line
     report: str  # path of the full evaluation JSON
+    decision: str = ""  # why screening stopped: "faster", "slower", "practically equal", ...
+    seconds: dict = field(default_factory=dict)  # per phase: build, tests, timing, ...
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,19 @@ class ModelUsage(Event):
 
 
 @dataclass(frozen=True)
+class WinnerConfirmed(Event):
+    """The winner timed again to the reporting precision: the figure the run reports."""
+
+    kind: ClassVar[str] = "winner_confirmed"
+    speedup: float
+    speedup_ci: list
+    pairs: int
+    seconds: float
+    decision: str  # "precise" (within the target) or "capped"
+    confirmed: bool  # the interval lies above 1.0
+
+
+@dataclass(frozen=True)
 class RunFinished(Event):
     kind: ClassVar[str] = "run_finished"
     speedup: float
@@ -118,6 +133,7 @@ class RunFinished(Event):
     verified: bool
     best: str  # "baseline" or "branch B iteration I"
     out: str
+    seconds: dict = field(default_factory=dict)  # where the time went (report.json's)
 
 
 KINDS: dict[str, type[Event]] = {
@@ -131,6 +147,7 @@ KINDS: dict[str, type[Event]] = {
         NewBest,
         BranchFinished,
         ModelUsage,
+        WinnerConfirmed,
         RunFinished,
     )
 }

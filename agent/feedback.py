@@ -41,7 +41,8 @@ def outcome(report: dict | None) -> str:
     if report.get("identical_to_baseline"):
         return "identical to the baseline"
     text = speedup_text(report) or "correct, not timed"
-    return text + (" (faster)" if report.get("faster") else " (not significantly faster)")
+    decision = timing.get("decision") or ("faster" if report.get("faster") else "")
+    return text + (f" ({decision})" if decision else " (not significantly faster)")
 
 
 def feedback_from(report: dict | None, hint: str = "", no_code_reply: str = "") -> Feedback:

@@ -14,6 +14,7 @@ import asyncio
 import functools
 import json
 import operator
+import time
 import traceback
 from dataclasses import asdict
 from typing import Annotated, TypedDict
@@ -123,8 +124,10 @@ async def propose(state: BranchState, runtime: Runtime[RunContext]) -> dict:
             temperature=_temperature(ctx, b),
             target_cpu=ctx.config.target_cpu,
         )
+        started = time.monotonic()
         proposal: Proposal = await ctx.proposer.propose(request)
         record = asdict(proposal)
+        record["seconds"] = round(time.monotonic() - started, 3)
         if proposal.asm is not None:
             asm_path = ctx.path("candidates", b, i, ".s")
             asm_path.write_text(proposal.asm)
@@ -173,8 +176,14 @@ async def evaluate_node(state: BranchState, runtime: Runtime[RunContext]) -> dic
             report = json.loads(report_path.read_text())
         else:
             candidate = (ctx.run_dir / record["path"]).read_text()
+            best = state.get("best")
             result = await asyncio.to_thread(
-                evaluate, candidate, ctx.baseline(), ctx.sandbox, ctx.eval_options
+                evaluate,
+                candidate,
+                ctx.baseline(),
+                ctx.sandbox,
+                ctx.eval_options,
+                to_beat=best["ci"][0] if best else None,  # the branch's best so far
             )
             report = result.to_report()
             ctx.write_json(report_path, report)
@@ -235,6 +244,8 @@ def _summary(report: dict | None, record: dict, iteration: int, report_rel: str 
         faster=report["faster"],
         verified=report["verified"],
         detail=outcome(report)[:300],
+        decision=(report.get("timing") or {}).get("decision", ""),
+        seconds=report.get("seconds", {}),
     )
     candidate = None
     if (
@@ -371,6 +382,18 @@ async def finalize(state: RunState, runtime: Runtime[RunContext]) -> dict:
     from agent.report import write_outputs
 
     report = await asyncio.to_thread(write_outputs, runtime.context, state)
+    confirmation = report.get("confirmation")
+    if confirmation and confirmation["speedup"] is not None:
+        emit(
+            ev.WinnerConfirmed(
+                speedup=confirmation["speedup"],
+                speedup_ci=confirmation["speedup_ci"],
+                pairs=confirmation["pairs"],
+                seconds=confirmation["seconds"],
+                decision=confirmation["decision"],
+                confirmed=confirmation["faster"],
+            )
+        )
     emit(
         ev.RunFinished(
             speedup=report["speedup"] or 1.0,
@@ -379,6 +402,7 @@ async def finalize(state: RunState, runtime: Runtime[RunContext]) -> dict:
             verified=report["verified"],
             best=report["best"]["source"],
             out=str(runtime.context.run_dir),
+            seconds=report["seconds"],
         )
     )
     return {}

@@ -16,21 +16,23 @@ def _console() -> Console:
 
 def _speedup_line(report: dict) -> str:
     t = report.get("timing") or {}
+    if report.get("identical_to_baseline") and report.get("speedup") is not None:
+        return "1.000x  identical to the baseline (not timed)"
     if report.get("speedup") is None:
         return "not measured" + (f" ({t['problem']})" if t.get("problem") else "")
     low, high = report["speedup_ci"]
-    if report.get("identical_to_baseline"):
-        verdict = "identical to the baseline"
-    else:
-        verdict = "faster" if report["faster"] else "slower" if high < 1.0 else "no clear change"
+    verdict = t.get("decision") or (
+        "faster" if report["faster"] else "slower" if high < 1.0 else "no clear change"
+    )
+    kind = "screening, " if t.get("mode") == "screening" else ""
     if t.get("metric") == "cycles":
         unit, base = "cycles", f"{t['baseline_median']:.3g} cycles"
     else:
         unit, base = "CPU time", f"{t['baseline_median'] * 1e3:.1f} ms"
     lines = [
-        f"{report['speedup']:.3f}x  [{low:.3f}, {high:.3f}] 95% CI  {verdict}",
+        f"{report['speedup']:.3f}x  [{low:.3f}, {high:.3f}] 95% CI ({kind}{verdict})",
         f"p={t['p_value']:.2g}, {t['pairs']} interleaved pairs on test {t['test']}, "
-        f"{unit}, baseline median {base}",
+        f"{unit}, baseline median {base}, {t['seconds']:.1f} s",
     ]
     if t.get("below_resolution"):
         lines.append("below resolution: the baseline runs under 20 ms, start-up noise dominates")
@@ -48,7 +50,8 @@ def _differential_line(report: dict) -> str | None:
     if cex:
         return f"mismatch on generated input: {cex['input']} ({cex['reason']})"
     if info.get("note"):
-        return f"not checked: {info['note']}"
+        note = info["note"]
+        return note if note.startswith("not checked") else f"not checked: {note}"
     n = d.get("inputs", 0)
     word = "input" if n == 1 else "inputs"
     if report.get("verified"):
@@ -109,6 +112,9 @@ def render_evaluation(report: dict, console: Console | None = None) -> None:
         table.add_row("speedup", _safe(_speedup_line(report)))
     for h in report["hot_lines"][:5]:
         table.add_row("hot line", _safe(f"{h['percent']:5.1f}%  line {h['line']}: {h['text']}"))
+    if report.get("seconds"):
+        parts = ", ".join(f"{k} {v:.1f} s" for k, v in report["seconds"].items())
+        table.add_row("time", f"{sum(report['seconds'].values()):.1f} s: {parts}")
     console.print(table)
 
 
@@ -148,6 +154,13 @@ class RunPrinter:
                     f"  [b{event.branch} i{event.iteration}] new branch best "
                     f"{event.speedup:.3f}x [{low:.3f}, {high:.3f}]"
                 )
+            case ev.WinnerConfirmed():
+                low, high = event.speedup_ci
+                verdict = "confirmed" if event.confirmed else "NOT confirmed faster"
+                say(
+                    f"winner timed again: {event.speedup:.3f}x [{low:.3f}, {high:.3f}] after "
+                    f"{event.pairs} pairs ({event.seconds:.0f} s, {event.decision}): {verdict}"
+                )
             case ev.BranchFinished():
                 say(
                     f"  branch {event.branch} finished after {event.iterations} "
@@ -157,13 +170,29 @@ class RunPrinter:
                 pass
 
 
+def time_line(seconds: dict) -> str:
+    """One line on where the time went, largest first."""
+    parts = sorted(
+        ((k, v) for k, v in seconds.items() if k != "wall" and v >= 0.05),
+        key=lambda kv: -kv[1],
+    )
+    body = ", ".join(f"{k} {v:.1f} s" for k, v in parts)
+    return f"time: {seconds.get('wall', 0.0):.0f} s wall; {body} (phases summed over branches)"
+
+
 def render_run_summary(report: dict, run_dir, console: Console | None = None) -> None:
     """The closing summary of `agent run`."""
     console = console or _console()
     say = functools.partial(console.print, markup=False)
     low, high = report["speedup_ci"] or [1.0, 1.0]
     source = report["best"]["source"]
-    if source == "baseline":
+    unconfirmed = report.get("unconfirmed")
+    if source == "baseline" and unconfirmed:
+        headline = (
+            f"the screening's winner ({unconfirmed.get('path')}) was not confirmed: "
+            f"{unconfirmed['reason']}; keeping the baseline"
+        )
+    elif source == "baseline":
         headline = "no candidate was correct and significantly faster: keeping the baseline"
     else:
         verified = "verified" if report.get("verified") else "passes the tests"
@@ -178,4 +207,12 @@ def render_run_summary(report: dict, run_dir, console: Console | None = None) ->
         f"model calls {llm['calls']}, tokens {llm['input_tokens']} in / "
         f"{llm['output_tokens']} out, cost ${llm['cost_usd']:.4f}"
     )
+    confirmation = report.get("confirmation") or {}
+    if source != "baseline" and confirmation.get("decision") == "capped":
+        say(
+            f"the interval is wider than ±1%: the {confirmation['pairs']} pairs that fit "
+            "the confirmation's cap (confirm_seconds) could not narrow it on this machine"
+        )
+    if report.get("seconds"):
+        say(time_line(report["seconds"]))
     say(f"files: {run_dir}/best.s, best.diff, report.json, events.jsonl")

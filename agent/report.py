@@ -1,27 +1,70 @@
 """The run's outputs: `best.s`, `best.diff` and `report.json` (see DESIGN.md).
 
+Before anything is written, the winner is timed once more against the
+baseline, afresh and to the reporting precision (`tools.evaluate.confirm`):
+that figure is the one reported. Screening picked the winner because its
+figure looked best, which biases that figure up; fresh runs do not share the
+bias. The screening figures stay in `screening`, in the candidate's own report
+and in the events. A winner whose fresh interval does not lie above 1.0 is not
+reported as faster: the baseline is kept, and the report says why.
+
 The report carries the contract's fields for the selected candidate, or for
-the baseline when no candidate was correct and significantly faster (then the
-speedup is exactly 1.0: it is the same program).
+the baseline when no candidate was correct and confirmed faster (then the
+speedup is exactly 1.0: it is the same program), plus `seconds`: where the
+run's time went.
 """
 
 from __future__ import annotations
 
 import json
+import time
 
 from agent.context import RunContext
 from tools.asm import unified_diff
+from tools.evaluate import confirm
+
+PHASES = ("build", "tests", "timing", "differential", "profile")
 
 
 def write_outputs(ctx: RunContext, state: dict) -> dict:
     base = ctx.baseline()
     best = state.get("winner") or {}
     results = sorted(state.get("results", []), key=lambda r: r["branch"])
+    extra: dict = {}
+    confirm_seconds = 0.0
     if best:
         asm = (ctx.run_dir / best["path"]).read_text()
         report = json.loads((ctx.run_dir / best["report"]).read_text())
-        source = f"branch {best['branch']} iteration {best['iteration']}"
-    else:
+        extra["screening"] = {
+            "speedup": report["speedup"],
+            "speedup_ci": report["speedup_ci"],
+            "decision": (report.get("timing") or {}).get("decision", ""),
+        }
+        started = time.monotonic()
+        try:
+            timing = confirm(asm, base, ctx.sandbox, ctx.eval_options.confirm)
+            confirmation = extra["confirmation"] = timing.to_dict()
+            low, high = confirmation["speedup_ci"] or (0.0, 0.0)
+            reason = (
+                timing.problem
+                or f"timed again afresh, its interval [{low:.3f}, {high:.3f}] "
+                "does not lie above 1.0"
+            )
+        except ValueError as exc:  # it no longer builds or passes: flaky, never a winner
+            timing, reason = None, str(exc)
+        confirm_seconds = time.monotonic() - started
+        if timing is not None and timing.faster:
+            report.update(
+                speedup=confirmation["speedup"],
+                speedup_ci=confirmation["speedup_ci"],
+                speedup_kind="precise",
+                faster=True,
+            )
+            source = f"branch {best['branch']} iteration {best['iteration']}"
+        else:
+            extra["unconfirmed"] = {**best, "reason": reason}
+            best = {}
+    if not best:
         asm = base.task.asm
         report = _baseline_report(base)
         source = "baseline"
@@ -29,6 +72,7 @@ def write_outputs(ctx: RunContext, state: dict) -> dict:
     (ctx.run_dir / "best.diff").write_text(unified_diff(base.task.asm, asm, "baseline.s", "best.s"))
     full = {
         **report,
+        **extra,
         "task": ctx.task.name,
         "model": ctx.config.model,
         "best": {"source": source, **best},
@@ -49,9 +93,31 @@ def write_outputs(ctx: RunContext, state: dict) -> dict:
         ],
         "iterations": sum(r["iterations"] for r in results),
         "llm": ctx.budget.to_dict(),
+        "seconds": run_seconds(ctx, confirm_seconds),
     }
     (ctx.run_dir / "report.json").write_text(json.dumps(full, indent=2))
     return full
+
+
+def run_seconds(ctx: RunContext, confirm_seconds: float) -> dict:
+    """Where the run's time went. The phases are summed over every candidate
+    judged (branches run concurrently, so they may add up to more than `wall`);
+    `propose` is the time spent waiting for proposals (model or built-in)."""
+    totals = dict.fromkeys(PHASES, 0.0)
+    for path in sorted((ctx.run_dir / "reports").glob("*.json")):
+        for phase, seconds in json.loads(path.read_text()).get("seconds", {}).items():
+            totals[phase] = totals.get(phase, 0.0) + seconds
+    propose = sum(
+        json.loads(p.read_text()).get("seconds", 0.0)
+        for p in sorted((ctx.run_dir / "proposals").glob("*.json"))
+    )
+    totals |= {
+        "propose": propose,
+        "baseline": ctx.baseline_seconds,
+        "confirm": confirm_seconds,
+        "wall": time.monotonic() - ctx.started,
+    }
+    return {k: round(v, 2) for k, v in totals.items()}
 
 
 def _baseline_report(base) -> dict:

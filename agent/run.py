@@ -36,6 +36,7 @@ def default_run_dir(task_name: str) -> Path:
 def eval_options(config: RunConfig) -> EvalOptions:
     return EvalOptions(
         timing=TimingOptions(max_seconds=config.timing_seconds, seed=config.seed),
+        confirm=TimingOptions.precise(max_seconds=config.confirm_seconds, seed=config.seed),
         differential=config.differential,
     )
 

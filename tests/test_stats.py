@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from tools.stats import mann_whitney_p, speedup_ci
-from tools.timing import TimingOptions
+from tools.timing import EQUAL, FASTER, SLOWER, TimingOptions, _decide, critical_z
 
 
 def test_equal_samples_give_an_interval_around_one():
@@ -87,7 +87,7 @@ def test_stopping_at_a_narrow_interval_keeps_the_coverage():
     run times in two clusters, as sum_scanf's are, a plain percentile bootstrap
     then contains 1.0 in 93% of these seeded trials (and in 93% of 117 real
     sum_scanf ones); the smoothed one must reach its claimed 95%."""
-    opt = TimingOptions()
+    opt = TimingOptions.precise()
     draw = SHAPES["two clusters 2% apart"]
     rng = np.random.default_rng(1)
     inside = 0
@@ -100,3 +100,63 @@ def test_stopping_at_a_narrow_interval_keeps_the_coverage():
                 break
         inside += r.contains(1.0)
     assert inside >= 0.945 * trials
+
+
+def test_pococks_constant_for_one_look_is_the_usual_one():
+    assert critical_z((10,)) == pytest.approx(1.96, abs=0.02)
+    # More looks need a wider interval at each; the default schedule's eight: about 2.5.
+    looks = TimingOptions().schedule
+    assert len(looks) == 8 and looks[0] == 10 and looks[-1] == 100
+    assert 2.4 < critical_z(looks) < 2.65
+
+
+def _decide_trial(opt, a, b, seed):
+    """Replay decide mode's stopping rule on fixed samples: (decision, interval)."""
+    for m in opt.schedule:
+        r = speedup_ci(list(a[:m]), list(b[:m]), level=opt.level, seed=seed, resamples=2000)
+        decision = _decide(r, opt, None, m >= opt.max_pairs)
+        if decision:
+            return decision, r
+    raise AssertionError("the last look always decides")
+
+
+@pytest.mark.parametrize("shape", ["two clusters 2% apart", "5% preempted by 20%"])
+def test_deciding_at_the_first_decisive_look_keeps_the_coverage(shape):
+    """Decide mode stops at the first look whose interval says faster, slower or
+    equal. With a plain 95% interval at each of its eight looks, an A/A pair
+    would be called faster or slower far more than 5% of the time; the widened
+    (repeated) intervals keep the whole sequence at 95%. Seeded, so it cannot
+    flake: at least 94% of 150 A/A trials end with an interval containing 1.0."""
+    opt = TimingOptions(max_pairs=54)  # fewer looks keep the test quick
+    draw = SHAPES[shape]
+    rng = np.random.default_rng(3)
+    inside = wrong = 0
+    trials = 150
+    for s in range(trials):
+        decision, r = _decide_trial(opt, draw(rng, 54), draw(rng, 54), s)
+        inside += r.contains(1.0)
+        wrong += decision in (FASTER, SLOWER)
+    assert inside >= 0.94 * trials
+    assert wrong <= 0.06 * trials
+
+
+def test_a_four_percent_speedup_is_decided_faster():
+    opt = TimingOptions(max_pairs=54)
+    rng = np.random.default_rng(4)
+    draw = SHAPES["lognormal 1%"]
+    decisions = [_decide_trial(opt, 1.04 * draw(rng, 54), draw(rng, 54), s)[0] for s in range(20)]
+    assert decisions.count(FASTER) == 20
+
+
+def test_the_decision_order():
+    from tools.stats import Ratio
+    from tools.timing import BUDGET, OUTCLASSED
+
+    opt = TimingOptions()
+    assert _decide(Ratio(1.2, 1.1, 1.3), opt, None, False) == FASTER
+    assert _decide(Ratio(1.2, 1.1, 1.3), opt, 1.5, False) == OUTCLASSED
+    assert _decide(Ratio(0.9, 0.85, 0.95), opt, None, False) == SLOWER
+    assert _decide(Ratio(1.0, 0.99, 1.01), opt, None, False) == EQUAL
+    assert _decide(Ratio(1.0, 0.95, 1.05), opt, None, False) == ""
+    assert _decide(Ratio(1.0, 0.95, 1.05), opt, None, True) == BUDGET
+    assert _decide(Ratio(1.0, 0.95, 1.05), opt, 0.9, True) == BUDGET  # to_beat below 1: unused

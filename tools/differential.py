@@ -20,16 +20,33 @@ under the task's comparison mode and the same exit status.
   of the key: a larger request reuses the smaller one's inputs.
 - The original is run twice on the first inputs: if it disagrees with itself,
   differential testing cannot judge anything and says so.
+- Sizes: input `i` has a size class (`source.kind(i)`: "small", "test-size",
+  "large"; "generated" for a task's generator), mostly small (see
+  `tools.inputgen`). What each class cost (inputs, both programs' run time) is
+  in `DiffResult.by_size`. Fitting the bound: once a few inputs are done, if
+  their measured cost per input says the required count would not fit in the
+  time left, the most expensive class (large, then test-size; never small) is
+  skipped for the rest of the check. Skipping leaves every other index, and so
+  every input and every cached result, as it was.
+- Output that does not depend on the input: when every given test expects the
+  same output and exit status (one test, or all test inputs empty, qualifies)
+  and the original also prints exactly that on the first `independence` (3)
+  generated inputs, those few checked inputs verify: more inputs would only
+  repeat them (a program that reads no input, e.g. a fixed-size simulation,
+  whose every run may take seconds). Until the first few are judged, no later
+  index is started.
 
 Verdict (see `DiffResult.ok`): no mismatch and at least min(requested,
-MIN_INPUTS) inputs checked; fewer (slow programs, a tight time bound, inputs the
-original rejects) is "no mismatch seen" but not verified.
+MIN_INPUTS) inputs checked (the first few, for output that does not depend on
+the input); fewer (slow programs, a tight time bound, inputs the original
+rejects) is "no mismatch seen" but not verified.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import math
 import os
 import threading
 import time
@@ -38,7 +55,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tools.inputgen import input_source
+from tools.compare import outputs_match
+from tools.inputgen import SIZES, input_source
 from tools.sandbox import RunResult, Sandbox
 from tools.task import Task, TestCase
 from tools.testing import _judge
@@ -46,6 +64,10 @@ from tools.testing import _judge
 MIN_INPUTS = 50  # a run that checked fewer (of a larger request) does not verify
 KEEP_INPUT = 64 << 10  # cache inputs up to this size; bigger ones are regenerated
 CACHE_SETS = 8  # baselines (x seeds) whose original outputs are kept
+INDEPENDENCE = 3  # generated inputs that show an output does not depend on the input
+FIT_AFTER = 4  # inputs done before their cost may narrow the sizes
+FIT_MARGIN = 0.8  # the share of the time left that the estimate may fill
+FIT_RATIO = 1.5  # a class is skipped only if it costs this much more than small inputs
 
 
 @dataclass(frozen=True)
@@ -55,6 +77,8 @@ class DiffOptions:
     seed: int = 0
     save_dir: Path | None = None  # where mismatches are saved as NAME.in/NAME.out
     workers: int = 2
+    independence: int = INDEPENDENCE  # inputs that show input-independent output (0: off)
+    fit: bool = True  # skip the larger size classes when the required count would not fit
 
 
 def required(requested: int) -> int:
@@ -74,6 +98,15 @@ class DiffResult:
     seconds: float = 0.0
     source: str = "structure"
     note: str = ""  # why the check could not judge, if it could not
+    required_inputs: int = 0  # checked inputs that verify (0: `required(requested)`)
+    input_independent: bool = False  # the original's output does not depend on its input
+    skipped: int = 0  # indices passed over (their size class did not fit the time bound)
+    by_size: dict[str, dict] = field(default_factory=dict)  # per size class: what it cost
+    basis: str = ""  # what the verdict rests on, for people
+
+    @property
+    def required_count(self) -> int:
+        return self.required_inputs or required(self.requested)
 
     @property
     def ok(self) -> bool:
@@ -82,7 +115,7 @@ class DiffResult:
             self.requested > 0
             and not self.note
             and self.mismatches == 0
-            and self.checked >= required(self.requested)
+            and self.checked >= self.required_count
         )
 
     def to_dict(self) -> dict:
@@ -96,15 +129,19 @@ class DiffResult:
     def details(self) -> dict:
         return {
             "requested": self.requested,
-            "required": required(self.requested),
+            "required": self.required_count,
             "checked": self.checked,
             "generated": self.generated,
             "discarded": self.discarded,
+            "skipped": self.skipped,
             "mismatches": self.mismatches,
             "seconds": round(self.seconds, 3),
             "source": self.source,
             "saved": self.saved,
             "note": self.note,
+            "input_independent": self.input_independent,
+            "by_size": self.by_size,
+            "basis": self.basis,
             "ok": self.ok,
         }
 
@@ -167,40 +204,170 @@ def _source_key(task: Task) -> str:
 # the check
 
 
+@dataclass
+class _Size:
+    """What one size class cost so far in this check."""
+
+    checked: int = 0
+    discarded: int = 0
+    skipped: int = 0
+    done: int = 0  # inputs finished (checked, discarded or given up)
+    run_us: int = 0  # wall time of every run of either program
+    elapsed: float = 0.0  # worker time (generating, running, comparing)
+
+    def to_dict(self) -> dict:
+        return {
+            "inputs": self.checked,
+            "discarded": self.discarded,
+            "skipped": self.skipped,
+            "seconds": round(self.run_us / 1e6, 3),
+            "elapsed": round(self.elapsed, 3),
+        }
+
+
 class _State:
     """Which input comes next, and when to stop."""
 
-    def __init__(self, requested: int, deadline: float):
-        self.lock = threading.Lock()
-        self.requested, self.deadline = requested, deadline
-        self.max_index = requested * 5 + 20  # most inputs may be discarded
-        self.next = self.checked = self.inflight = self.discarded = 0
+    def __init__(self, requested: int, deadline: float, source, workers: int, fit: bool):
+        self.lock = threading.Condition()
+        self.goal = requested  # stop once this many are checked
+        self.need = required(requested)  # what the time bound must fit
+        self.deadline, self.workers = deadline, workers
+        self.max_draws = requested * 5 + 20  # most inputs may be discarded
+        self.kind = getattr(source, "kind", lambda index: "generated")
+        self.next = self.drawn = self.checked = self.inflight = self.discarded = 0
+        self.skipped = 0
         self.stop = False
         self.found: list[tuple[int, bytes, _Orig, dict]] = []
+        self.sizes: dict[str, _Size] = {}
+        self.running: dict[int, tuple[str, float]] = {}  # index -> (class, start)
+        self.allowed = set(SIZES) if fit else None  # None: every class, always
+        self.dropped: list[str] = []
+        self.gate = 0  # indices from here wait until `independent` is settled
+        self.independent: bool | None = False
+
+    def _size(self, kind: str) -> _Size:
+        return self.sizes.setdefault(kind, _Size())
 
     def claim(self) -> int | None:
         with self.lock:
-            if (
-                self.stop
-                or time.monotonic() >= self.deadline
-                or self.checked + self.inflight >= self.requested
-                or self.next >= self.max_index
-            ):
-                return None
+            while True:
+                now = time.monotonic()
+                if (
+                    self.stop
+                    or now >= self.deadline
+                    or self.checked + self.inflight >= self.goal
+                    or self.drawn >= self.max_draws
+                ):
+                    return None
+                if self.independent is None and self.next >= self.gate:
+                    self.lock.wait(min(0.25, self.deadline - now))
+                    continue
+                break
+            self._fit(now)
+            kind = self.kind(self.next)
+            while self.allowed is not None and kind in SIZES and kind not in self.allowed:
+                self._size(kind).skipped += 1
+                self.skipped += 1
+                self.next += 1
+                kind = self.kind(self.next)
+            index = self.next
             self.next += 1
+            self.drawn += 1
             self.inflight += 1
-            return self.next - 1
+            self.running[index] = (kind, now)
+            return index
 
-    def finish(self, outcome: str, mismatch=None) -> None:
+    def finish(self, index: int, outcome: str, mismatch=None, run_us: int = 0) -> None:
         with self.lock:
+            kind, started = self.running.pop(index)
+            size = self._size(kind)
+            size.done += 1
+            size.run_us += run_us
+            size.elapsed += time.monotonic() - started
             self.inflight -= 1
             if outcome == "checked":
                 self.checked += 1
+                size.checked += 1
             elif outcome == "discarded":
                 self.discarded += 1
+                size.discarded += 1
+            elif outcome == "unstable":
+                self.stop = True
             if mismatch is not None:
                 self.found.append(mismatch)
                 self.stop = True
+            self.lock.notify_all()
+
+    def halt(self) -> None:
+        with self.lock:
+            self.stop = True
+            self.lock.notify_all()
+
+    def settle(self, independent: bool | None) -> None:
+        """Record whether the output depends on the input (None: not known yet)."""
+        with self.lock:
+            if self.independent is not None or independent is None:
+                return
+            self.independent = independent
+            if independent:
+                self.goal = self.need = self.gate
+            self.lock.notify_all()
+
+    # -- fitting the time bound ---------------------------------------------
+
+    def _fit(self, now: float) -> None:
+        """Skip the costliest size classes while the required count would not
+        fit in the time left at the measured cost per input (lock held)."""
+        if self.allowed is None or len(self.allowed) <= 1:
+            return
+        done = sum(s.done for s in self.sizes.values())
+        left = self.need - self.checked - self.inflight
+        if done < FIT_AFTER or left <= 0:
+            return
+        cost = self._costs(now)
+        if cost is None:
+            return
+        valid = max(0.25, self.checked / done)  # most draws may be discarded
+        draws = math.ceil(left / valid)
+        budget = max(0.0, self.deadline - now) * self.workers * FIT_MARGIN
+        while self._upcoming(draws, cost) > budget:
+            costly = [
+                k for k in SIZES[1:] if k in self.allowed and cost[k] > FIT_RATIO * cost[SIZES[0]]
+            ]
+            if not costly:
+                return
+            self.allowed.discard(costly[-1])
+            self.dropped.append(costly[-1])
+
+    def _costs(self, now: float) -> dict[str, float] | None:
+        """Seconds per input of each class: measured here (at least as long as
+        one still running), else as much as the next smaller class."""
+        slowest: dict[str, float] = {}
+        for kind, started in self.running.values():
+            slowest[kind] = max(slowest.get(kind, 0.0), now - started)
+        cost: dict[str, float] = {}
+        for k in SIZES:
+            size = self.sizes.get(k)
+            seen = size.elapsed / size.done if size and size.done else None
+            if seen is None and k not in slowest:
+                if not cost:
+                    return None  # nothing small measured yet
+                cost[k] = cost[SIZES[SIZES.index(k) - 1]]
+            else:
+                cost[k] = max(seen or 0.0, slowest.get(k, 0.0))
+        return cost
+
+    def _upcoming(self, draws: int, cost: dict[str, float]) -> float:
+        """Worker seconds for the next `draws` inputs of the allowed classes."""
+        total, found, index = 0.0, 0, self.next
+        while found < draws and index < self.next + 16 * (draws + 1):
+            kind = self.kind(index)
+            if kind in cost and kind in self.allowed:
+                total += cost[kind]
+                found += 1
+            index += 1
+        return total
 
 
 def differential(
@@ -231,36 +398,119 @@ def differential(
     if cache.unstable:
         result.note = cache.unstable
         return result
-    state = _State(opt.inputs, start + opt.seconds)
     workers = max(1, min(opt.workers, len(os.sched_getaffinity(0))))
+    state = _State(opt.inputs, start + opt.seconds, source, workers, opt.fit)
+    few = opt.independence
+    if 0 < few <= opt.inputs and _same_on_tests(task, codes):
+        state.gate, state.independent = few, None
+        state.settle(_independent(cache, few, task, codes))
 
     def work() -> None:
-        with runs.session([original, candidate]) as session:
-            while (index := state.claim()) is not None:
-                outcome, mismatch = _one(index, session, source, cache, codes, timeout, task)
-                if outcome == "unstable":
-                    state.stop = True
-                state.finish(outcome, mismatch)
+        try:
+            with runs.session([original, candidate]) as session:
+                while (index := state.claim()) is not None:
+                    spent = [0]
+                    outcome, mismatch = _one(
+                        index, session, source, cache, codes, timeout, task, spent
+                    )
+                    state.finish(index, outcome, mismatch, spent[0])
+                    if state.independent is None and index < state.gate:
+                        state.settle(_independent(cache, state.gate, task, codes))
+        except BaseException:
+            state.halt()  # no other worker may wait for this one's input
+            raise
 
     with ThreadPoolExecutor(workers) as pool:
         for future in [pool.submit(work) for _ in range(workers)]:
             future.result()
 
     result.checked, result.discarded = state.checked, state.discarded
-    result.generated = state.next
+    result.generated, result.skipped = state.drawn, state.skipped
     result.mismatches = len(state.found)
     result.seconds = time.monotonic() - start
+    result.input_independent = bool(state.independent)
+    if result.input_independent:
+        result.required_inputs = state.gate
+    result.by_size = {k: state.sizes[k].to_dict() for k in _ordered(state.sizes)}
     if cache.unstable:
         result.note = cache.unstable
     elif state.checked == 0 and source.error:
         result.note = source.error
     if state.found:
         _report(result, state.found, opt, source)
+    result.basis = _basis(result, state, task, opt)
     return result
 
 
-def _one(index, session, source, cache: _OrigCache, codes, timeout: float, task: Task):
-    """Check one input: ("checked" | "discarded" | "unstable", mismatch or None)."""
+def _ordered(sizes: dict) -> list[str]:
+    return sorted(sizes, key=lambda k: (SIZES.index(k) if k in SIZES else len(SIZES), k))
+
+
+def _same_on_tests(task: Task, codes: frozenset[int]) -> bool:
+    """Every given test expects one output and one exit status."""
+    if len(codes) > 1:
+        return False
+    outs = [t.expected for t in task.tests]
+    return not outs or all(outputs_match(outs[0], out, task.compare) for out in outs[1:])
+
+
+def _independent(cache: _OrigCache, few: int, task: Task, codes: frozenset[int]) -> bool | None:
+    """Did the original print the tests' output, byte for byte the same each
+    time, on the first `few` generated inputs? None until all of them ran."""
+    with cache.lock:
+        origs = [cache.results.get(i) for i in range(few)]
+    if any(o is not None and not o.valid for o in origs):
+        return False  # it rejected one: its behaviour depends on the input
+    if any(o is None for o in origs):
+        return None
+    first = origs[0]
+    if any(o.stdout != first.stdout or o.exit_code != first.exit_code for o in origs):
+        return False
+    if codes and first.exit_code not in codes:
+        return False
+    return all(outputs_match(t.expected, first.stdout, task.compare) for t in task.tests)
+
+
+def _basis(result: DiffResult, state: _State, task: Task, opt: DiffOptions) -> str:
+    """What the verdict rests on, in a sentence or two."""
+    if result.note:
+        return f"not judged: {result.note}"
+    n = result.checked
+    if result.mismatches:
+        text = f"mismatch after {n} checked inputs"
+    elif result.input_independent:
+        tests = len(task.tests)
+        text = (
+            f"output does not depend on the input: the original printed the same output and "
+            f"exit status on its {tests} given test{'s' * (tests != 1)} and on "
+            f"{state.gate} generated inputs, so {n} checked inputs verify"
+        )
+    elif result.ok:
+        text = f"{n} generated inputs checked with no mismatch ({result.required_count} required)"
+    else:
+        text = (
+            f"only {n} of the {result.required_count} required inputs checked "
+            f"within {opt.seconds:g} s"
+            + (f" ({result.discarded} discarded by the original)" if result.discarded else "")
+        )
+    if state.dropped:
+        skipped = ", ".join(f"{state.sizes[k].skipped} {k}" for k in state.dropped)
+        text += (
+            f"; skipped {skipped} inputs: at their measured cost, {state.need} inputs "
+            f"would not have fit in {opt.seconds:g} s"
+        )
+    return text
+
+
+def _one(index, session, source, cache: _OrigCache, codes, timeout, task: Task, spent: list):
+    """Check one input: ("checked" | "discarded" | "unstable", mismatch or None).
+    Adds the wall time of every run to spent[0]."""
+
+    def run(which: int) -> RunResult:
+        done = session.run(which)
+        spent[0] += done.wall_us
+        return done
+
     with cache.lock:
         orig = cache.results.get(index)
     data = orig.input if orig is not None else None
@@ -280,29 +530,29 @@ def _one(index, session, source, cache: _OrigCache, codes, timeout: float, task:
             return "unstable", None
     session.set_input(data)
     if orig is None:
-        orig = _judge_original(session.run(0), data, codes)
-        if orig.valid and index < 2 and not _reproduces(session, orig, cache):
+        orig = _judge_original(run(0), data, codes)
+        if orig.valid and index < 2 and not _reproduces(run, orig, cache):
             return "unstable", None
         with cache.lock:
             cache.results[index] = orig
         if not orig.valid:
             return "discarded", None
-    run = session.run(1)
-    if run.timed_out and orig.wall_us * 4 > timeout * 1e6:
+    done = run(1)
+    if done.timed_out and orig.wall_us * 4 > timeout * 1e6:
         return "discarded", None  # the original was slow too: no verdict
     outcome = _judge(
-        TestCase(f"input {index}", data, orig.stdout), run, task.compare, orig.exit_code
+        TestCase(f"input {index}", data, orig.stdout), done, task.compare, orig.exit_code
     )
     if outcome.passed:
         return "checked", None
-    if not _reproduces(session, orig, cache):  # a mismatch must not be the original's noise
+    if not _reproduces(run, orig, cache):  # a mismatch must not be the original's noise
         return "unstable", None
     return "checked", (index, data, orig, outcome.failure())
 
 
-def _reproduces(session, orig: _Orig, cache: _OrigCache) -> bool:
+def _reproduces(run, orig: _Orig, cache: _OrigCache) -> bool:
     """Run the original again on the session's input: does it repeat itself?"""
-    again = session.run(0)
+    again = run(0)
     if again.stdout == orig.stdout and again.exit_code == orig.exit_code:
         return True
     cache.unstable = (
@@ -341,6 +591,7 @@ def _report(result: DiffResult, found: list, opt: DiffOptions, source) -> None:
     result.counterexample = {
         "name": f"diff-{opt.seed}-{index}",
         "index": index,
+        "size": getattr(source, "kind", lambda i: "generated")(index),
         "source": source.name,
         "input_bytes": len(data),
         **failure,

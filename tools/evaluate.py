@@ -1,23 +1,36 @@
 """One answer to two questions about a candidate: is it correct, and how much faster?
 
 The baseline is prepared once (assembled, tested, its slowest test found,
-profiled); each candidate is then assembled, tested against the baseline's
-behaviour, checked against the baseline on generated inputs (differential
-testing), timed against the baseline on the slowest test, and profiled.
-Nothing is timed before it has passed every test and every generated input.
+profiled). Judging a candidate is a race, cheapest checks first, and each
+step runs only when the candidate can still win:
+
+    assemble -> tests -> timing decision -> differential (contenders only) -> profile
+
+- a candidate identical to the baseline (after normalisation) is not timed;
+- timing stops at a decision (tools/timing.py, decide mode): faster, slower,
+  practically equal, cannot beat the best so far, or budget spent;
+- only a candidate decided faster is checked on generated inputs: only it can
+  win, and the check costs more than the rest together; a slower one's report
+  says why it was not checked;
+- correct candidates are profiled, for the next proposal.
+
+The figures here are screening figures; the run's winner is timed again to the
+reporting precision (`confirm`), and that figure is the one a run reports.
 
 Three verdicts, kept apart on purpose:
 - `correct`: passes the given tests (the paper's metric, comparable with it);
-- `verified`: correct AND no mismatch on at least min(D, 50) generated inputs
-  (D = `EvalOptions.differential`, 200 by default; see tools/differential.py).
-  Fewer checked inputs within the time bound is not verified, whatever else;
-- `faster`: the timing verdict alone. A correct but unverified candidate can be
-  faster; whoever picks a winner (the agent) prefers verified candidates, and a
-  candidate with a differential mismatch is known to be wrong.
+- `verified`: correct AND no mismatch on enough generated inputs (see
+  tools/differential.py). Not checked, or fewer inputs checked, is not verified;
+- `faster`: the timing verdict alone.
+
+Every evaluation keeps the seconds each phase took (`Evaluation.seconds`).
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,12 +42,13 @@ from tools.profile import Profile, profile
 from tools.sandbox import Sandbox
 from tools.task import Task, TestCase
 from tools.testing import TestReport, run_tests
-from tools.timing import Timing, TimingOptions, measure
+from tools.timing import BUDGET, OUTCLASSED, Timing, TimingOptions, measure
 
 
 @dataclass(frozen=True)
 class EvalOptions:
-    timing: TimingOptions = field(default_factory=TimingOptions)
+    timing: TimingOptions = field(default_factory=TimingOptions)  # screening
+    confirm: TimingOptions = field(default_factory=TimingOptions.precise)  # the winner
     time: bool = True
     profile: bool = True
     differential: int = 200  # generated inputs to check (0: off)
@@ -90,6 +104,16 @@ class Evaluation:
     profile: Profile | None = None
     identical: bool = False
     differential: DiffResult | None = None
+    not_checked: str = ""  # why differential testing was skipped
+    seconds: dict[str, float] = field(default_factory=dict)  # per phase
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        start = time.monotonic()
+        try:
+            yield
+        finally:
+            self.seconds[name] = round(self.seconds.get(name, 0.0) + time.monotonic() - start, 3)
 
     @property
     def correct(self) -> bool:
@@ -103,6 +127,8 @@ class Evaluation:
 
     @property
     def speedup(self) -> float | None:
+        if self.identical and self.correct:
+            return 1.0  # the same program: not timed
         t = self.timing
         return t.speedup.estimate if t and t.speedup and not t.problem else None
 
@@ -116,6 +142,9 @@ class Evaluation:
         failure = self.tests.first_failure if self.tests else None
         ci = t.speedup if t and t.speedup and not t.problem else None
         d = self.differential
+        interval = [ci.low, ci.high] if ci else None
+        if self.identical and self.correct:
+            interval = [1.0, 1.0]
         return {
             "correct": self.correct,
             "assembled": self.assembled,
@@ -124,7 +153,8 @@ class Evaluation:
                 "total": self.tests.total if self.tests else 0,
             },
             "speedup": self.speedup,
-            "speedup_ci": [ci.low, ci.high] if ci else None,
+            "speedup_ci": interval,
+            "speedup_kind": "screening" if t and t.mode == "decide" else "precise",
             "faster": self.faster,
             "identical_to_baseline": self.identical,
             "errors": [e.to_dict() for e in self.errors]
@@ -140,7 +170,8 @@ class Evaluation:
             "differential": d.to_dict()
             if d
             else {"inputs": 0, "mismatches": 0, "counterexample": None},
-            "differential_details": d.details() if d else None,
+            "differential_details": d.details() if d else {"note": self.not_checked},
+            "seconds": dict(self.seconds),
         }
 
 
@@ -181,9 +212,14 @@ def _profile_summary(prof: Profile | None) -> dict | None:
 
 
 def evaluate(
-    candidate: str, baseline: Baseline, sandbox: Sandbox, options: EvalOptions | None = None
+    candidate: str,
+    baseline: Baseline,
+    sandbox: Sandbox,
+    options: EvalOptions | None = None,
+    to_beat: float | None = None,
 ) -> Evaluation:
-    """Assemble, test, time and profile one candidate against the baseline."""
+    """Judge one candidate against the baseline (see the module docstring).
+    `to_beat`: the lower bound of the best speedup so far, if any."""
     opt = options or EvalOptions()
     task = baseline.task
     result = Evaluation(asm=candidate)
@@ -193,24 +229,65 @@ def evaluate(
     except BadInput as exc:
         result.errors = (AsmError(None, "", str(exc)),)
         return result
-    built = build(candidate, sandbox, task.link_flags)
+    with result.phase("build"):
+        built = build(candidate, sandbox, task.link_flags)
     result.assembled, result.errors = built.ok, built.errors
     if not built.ok:
         return result
-    result.tests = run_tests(
-        built.binary, task.tests, sandbox, task.compare, baseline.tests.exit_codes()
-    )
+    with result.phase("tests"):
+        result.tests = run_tests(
+            built.binary, task.tests, sandbox, task.compare, baseline.tests.exit_codes()
+        )
     if not result.tests.ok:
         return result
-    result.differential = run_differential(built.binary, baseline, sandbox, opt)
-    if result.differential is not None and result.differential.mismatches:
-        return result  # known wrong on a generated input: timing it would waste a minute
-    name = baseline.timing_test.name
-    hashes = (baseline.tests.hashes()[name], result.tests.hashes()[name])
-    if opt.time:
-        result.timing = measure(
-            baseline.binary, built.binary, baseline.timing_test, sandbox, hashes, opt.timing
-        )
-    if opt.profile and result.correct:
-        result.profile = profile(built.binary, candidate, baseline.timing_test.input, sandbox)
+    if result.identical:
+        result.not_checked = "not checked: identical to the baseline"
+    elif opt.time:
+        name = baseline.timing_test.name
+        hashes = (baseline.tests.hashes()[name], result.tests.hashes()[name])
+        with result.phase("timing"):
+            result.timing = measure(
+                baseline.binary,
+                built.binary,
+                baseline.timing_test,
+                sandbox,
+                hashes,
+                opt.timing,
+                to_beat=to_beat,
+            )
+        result.not_checked = _not_checked(result.timing)
+    if not result.not_checked:
+        with result.phase("differential"):
+            result.differential = run_differential(built.binary, baseline, sandbox, opt)
+    if opt.profile and result.correct and not result.identical:
+        with result.phase("profile"):
+            result.profile = profile(built.binary, candidate, baseline.timing_test.input, sandbox)
     return result
+
+
+def _not_checked(t: Timing) -> str:
+    """Why a timed candidate is not a contender ("" when it is one)."""
+    if t.problem:
+        return "not checked: timing found a problem"
+    if t.decision == OUTCLASSED:
+        return "not checked: cannot beat the best so far"
+    if t.faster:
+        return ""
+    if t.decision == BUDGET:
+        return "not checked: not shown faster within its timing budget"
+    return f"not checked: {t.decision if t.mode == 'decide' else 'not faster'}"
+
+
+def confirm(candidate: str, baseline: Baseline, sandbox: Sandbox, options: TimingOptions) -> Timing:
+    """The winner's figure: the candidate timed again, afresh, to the reporting
+    precision. Fresh runs, not the screening ones: the winner was picked
+    because its screening figure looked best, which biases that figure up."""
+    task, test = baseline.task, baseline.timing_test
+    built = build(candidate, sandbox, task.link_flags)
+    if not built.ok:
+        raise ValueError("the winner no longer assembles")
+    check = run_tests(built.binary, (test,), sandbox, task.compare, baseline.tests.exit_codes())
+    if not check.ok:
+        raise ValueError(f"the winner no longer passes test {test.name}")
+    hashes = (baseline.tests.hashes()[test.name], check.hashes()[test.name])
+    return measure(baseline.binary, built.binary, test, sandbox, hashes, options)

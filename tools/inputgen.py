@@ -16,6 +16,17 @@ sign, decimals, alphabet, vocabulary) with boundary values (0, 1, -1, the
 extremes) mixed in; a value that never exceeded an earlier header number stays
 below that number's new value (edges `u v` with u, v <= N).
 
+Sizes: most bugs show on small inputs, which also run fast and make short
+counterexamples, so input `index` follows a fixed schedule (`KINDS`, one kind
+per index, repeating every 16): 12 in 16 are small (`tiny`: counts 1-3 and
+values near zero; `small`: counts up to 100, values from the whole range;
+`edge`: counts 0-2 and boundary values), 3 are the size of the tests
+(`mutate`, `boundary`, `down`, each from a test picked at random) and 1 is
+scaled beyond them (`up`: catches buffers sized for the tests). The first six
+are small, so a quick check gets far. `size_class(index)` names the class
+("small" | "test-size" | "large"); a caller short of time may skip the larger
+classes, and input `index` is the same whichever indices are skipped.
+
 Input `index` of `seed` comes from its own RNG, so inputs are reproducible one
 by one and a caller can stop at any point. A task may name its own generator
 (`generator = "..."` in task.toml): `CommandSource` runs it in the sandbox with
@@ -41,9 +52,37 @@ FLOAT_RE = re.compile(r"[+-]?(?:\d+\.\d*|\.\d+|\d+(?=[eE]))(?:[eE][+-]?\d+)?")
 MAX_COUNT = 10_000_000
 SAMPLE = 256  # values kept per position to redraw from
 GROUPS = 64  # template lines/cases kept per repeated block
-# One input in eight is scaled up (slow to run); small and tiny inputs make
-# quick checks and short counterexamples.
-KINDS = ("small", "mutate", "down", "boundary", "mutate", "up", "small", "down")
+# The kind of input `index` is KINDS[index % 16] (see the module docstring):
+# mostly small, three of the tests' size, one in 16 scaled up (slow to run).
+KINDS = (
+    "tiny",
+    "small",
+    "edge",
+    "small",
+    "tiny",
+    "small",
+    "mutate",
+    "small",
+    "edge",
+    "small",
+    "boundary",
+    "tiny",
+    "small",
+    "down",
+    "small",
+    "up",
+)
+SIZE_OF = {
+    "tiny": "small",
+    "small": "small",
+    "edge": "small",
+    "mutate": "test-size",
+    "boundary": "test-size",
+    "down": "test-size",
+    "up": "large",
+}
+SIZES = ("small", "test-size", "large")  # size classes, cheapest first
+SMALL_MAX = 100  # the largest count (or word length) of a `small` input
 SHRINK = (1.0, 0.5, 0.25, 0.1, 0.02)  # retries when an input would be too big
 HEADER_REACH = 3  # a count governs a block starting at most this many lines later
 LOOKAHEAD_BUDGET = 400  # parse decisions that may look ahead before going greedy
@@ -479,7 +518,7 @@ class Model:
         kind = KINDS[index % len(KINDS)]
         if kind == "up" and rng.random() < 0.7:
             template = max(self.templates, key=lambda t: t.size)
-        elif kind in ("mutate", "small"):  # favour small templates: fast runs
+        elif SIZE_OF[kind] == "small":  # favour small templates: fast runs
             weights = [1 / math.sqrt(t.size + 1) for t in self.templates]
             template = rng.choices(self.templates, weights)[0]
         else:
@@ -599,14 +638,18 @@ class _Gen:
         st = self.model.pooled.get(role) or self.t.stats.get(role)
         hi = int(st.hi) if st and st.kind == "int" else v
         rng, kind = self.rng, self.kind
-        if kind == "small":
+        if kind == "tiny":
             new = rng.randint(1, 3)
+        elif kind == "small":
+            new = _log_uniform(rng, 1, max(1, min(hi, SMALL_MAX)))
+        elif kind == "edge":
+            new = rng.choice((0, 1, 1, 2))
         elif kind == "down":
             new = max(1, round(v * rng.uniform(0.05, 0.9)))
         elif kind == "up":
             new = round(rng.uniform(hi, 2 * hi))
-        elif kind == "boundary":
-            new = rng.choice((0, 1, hi, hi))
+        elif kind == "boundary":  # the largest count seen, or the template's own
+            new = rng.choice((hi, hi, v))
         else:
             new = max(1, round(v * rng.uniform(0.5, 1.5)))
         if self.shrink < 1:
@@ -677,12 +720,12 @@ class _Gen:
         top = hi if bounded else max(hi, 1)
         edges = [lo, hi] + [x for x in (0, 1, -1) if x <= top and (x >= 0 or lo < 0)]
         r = rng.random()
-        if self.kind == "small":
+        if self.kind == "tiny":
             a, b = max(lo, -10), min(hi, 10)
             if a > b:  # all seen values are far from zero: stay near the small end
                 a, b = (lo, min(hi, lo + 10)) if lo > 0 else (max(lo, hi - 10), hi)
             return rng.randint(a, b)
-        if self.kind == "boundary" and r < 0.5:
+        if self.kind in ("boundary", "edge") and r < 0.5:
             return rng.choice(edges)
         if r < 0.2:
             return rng.randint(lo, hi)
@@ -696,7 +739,7 @@ class _Gen:
     def _float(self, st: Stats) -> str:
         rng = self.rng
         r = rng.random()
-        if (self.kind == "boundary" and r < 0.5) or r < 0.1:
+        if (self.kind in ("boundary", "edge") and r < 0.5) or r < 0.1:
             x = rng.choice([v for v in (st.lo, st.hi, 0.0) if st.lo <= v <= st.hi])
         elif r < 0.6:
             x = rng.uniform(st.lo, st.hi)
@@ -717,14 +760,18 @@ class _Gen:
             top = max(1, int(pooled.hi if pooled else st.hi))
             own = len(tok) if tok else len(rng.choice(st.sample)) if st.sample else 1
             own = max(1, own)
-            if self.kind == "small":
+            if self.kind == "tiny":
                 length = rng.randint(1, min(3, top))
+            elif self.kind == "small":
+                length = _log_uniform(rng, 1, min(top, SMALL_MAX))
+            elif self.kind == "edge":
+                length = rng.choice((1, 1, min(2, top)))
             elif self.kind == "up":
                 length = round(rng.uniform(top, 2 * top))
             elif self.kind == "down":
                 length = rng.randint(1, own)
             elif self.kind == "boundary":
-                length = rng.choice((1, top))
+                length = rng.choice((top, top, own))
             else:
                 length = max(1, round(own * rng.uniform(0.5, 1.5)))
             length = max(1, int(length * self.shrink))
@@ -757,6 +804,11 @@ def _log_uniform_float(rng: random.Random, lo: float, hi: float) -> float:
 # sources of inputs
 
 
+def size_class(index: int) -> str:
+    """The size class of input `index`: "small" | "test-size" | "large"."""
+    return SIZE_OF[KINDS[index % len(KINDS)]]
+
+
 def derive_seed(seed: int, index: int) -> int:
     """A 32-bit seed for input `index` of `seed`."""
     return int.from_bytes(hashlib.sha256(f"{seed}/{index}".encode()).digest()[:4], "big")
@@ -774,6 +826,10 @@ class StructureSource:
 
     def input(self, index: int) -> bytes | None:
         return self.model.generate(self.seed, index)
+
+    def kind(self, index: int) -> str:
+        """The size class of input `index` (see `size_class`)."""
+        return size_class(index)
 
 
 class CommandSource:
@@ -807,6 +863,10 @@ class CommandSource:
                 self.argv.append(word)
         self.sandbox, self.seed, self.out_cap = sandbox, seed, out_cap
         self.error = ""
+
+    def kind(self, index: int) -> str:
+        """Every input is the generator's: one class, none to skip."""
+        return "generated"
 
     def input(self, index: int) -> bytes | None:
         s = derive_seed(self.seed, index)

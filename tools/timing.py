@@ -8,8 +8,21 @@ How, and why:
   by the runner as the direct parent (hardware cycles where perf has them).
   Wall time is kept beside it: a run whose wall time is far above its CPU time
   was descheduled or waited, and is flagged.
-- Pairs are added until the bootstrap 95% CI of median(baseline)/median(candidate)
-  is within ±`target`, or a cap of pairs or seconds is reached.
+- Two ways to stop (`TimingOptions.mode`):
+  - "decide" (screening every candidate): pairs are added until the candidate
+    is decided: faster (the interval above 1.0), slower (below), practically
+    equal (inside ±`band`), cannot beat the best so far (below `to_beat`), or
+    its budget of pairs and seconds is spent. The agent needs decisions, not
+    digits, and most candidates are decided in a few pairs.
+  - "precise" (the winner's figure): pairs are added until the 95% interval is
+    within ±`target`, or a cap of pairs or seconds is reached.
+- Looking at the data many times and stopping at the first decisive look would
+  make a plain 95% interval lie (an A/A pair would be "decided" far more than 5%
+  of the time). Decide mode looks at a fixed geometric schedule of pair counts
+  and widens every look's interval to a repeated confidence interval (Pocock's
+  boundary, computed for the schedule itself): the whole sequence of intervals
+  covers the truth with 95% probability, so the one we stop at does too
+  (Jennison and Turnbull, "Group Sequential Methods", ch. 9).
 - Every timed run's output is checked against the verified output (by hash): a
   candidate that behaves differently when run repeatedly is caught.
 - One timing job at a time on this machine, pinned to one core, with our other
@@ -18,11 +31,16 @@ How, and why:
 
 from __future__ import annotations
 
+import functools
+import math
 import os
 import random
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
+from scipy.stats import norm
 
 from tools.quiet import timing_slot
 from tools.sandbox import RunResult, Sandbox
@@ -31,21 +49,76 @@ from tools.task import TestCase
 
 RESOLUTION_S = 0.020  # below this much baseline CPU time, start-up noise dominates
 
+# Why timing stopped (`Timing.decision`).
+FASTER = "faster"
+SLOWER = "slower"
+EQUAL = "practically equal"
+OUTCLASSED = "cannot beat the best"
+BUDGET = "budget spent"
+PRECISE = "precise"  # precise mode: the interval reached ±target
+CAPPED = "capped"  # precise mode: the cap came first
+
 
 @dataclass(frozen=True)
 class TimingOptions:
-    target: float = 0.01  # stop when the CI is within ±1%
+    mode: str = "decide"  # "decide" (screening) or "precise" (the reported figure)
+    band: float = 0.02  # decide: practically equal when the interval is inside ±band
+    target: float = 0.01  # precise: stop when the 95% interval is within ±target
     warmup_pairs: int = 1
     min_pairs: int = 10
-    max_pairs: int = 200
-    max_seconds: float = 60.0
+    max_pairs: int = 100
+    max_seconds: float = 10.0  # raised for slow programs, see `seconds_cap`
+    growth: float = 1.4  # decide: each look comes after this many times more pairs
     seed: int = 0
 
+    @classmethod
+    def precise(cls, **changes) -> TimingOptions:
+        """The winner's figure: ±1% or a cap of 200 pairs or 60 s."""
+        return cls(**{"mode": "precise", "max_pairs": 200, "max_seconds": 60.0, **changes})
+
+    @property
+    def schedule(self) -> tuple[int, ...]:
+        """The pair counts at which the interval is computed (and may stop timing).
+
+        Precise mode: every second pair from `min_pairs` on. Decide mode: a
+        geometric schedule, few looks, each widened for the others (see module)."""
+        if self.mode == "precise":
+            return tuple(range(self.min_pairs, self.max_pairs + 1, 2))
+        looks, n = [], float(self.min_pairs)
+        while round(n) < self.max_pairs:
+            looks.append(round(n))
+            n *= self.growth
+        return (*looks, self.max_pairs)
+
     def looks_at(self, measured: int) -> bool:
-        """Whether the interval is computed after this many measured pairs:
-        every second pair from `min_pairs` on (each look is a chance to stop
-        early, and early stops on narrow intervals cost coverage)."""
-        return measured >= self.min_pairs and (measured - self.min_pairs) % 2 == 0
+        """Whether the interval is computed after this many measured pairs."""
+        return measured in self.schedule
+
+    @property
+    def level(self) -> float:
+        """The confidence level of each look's interval: 95% in precise mode
+        (one stopping rule on width, calibrated in tools/stats.py); in decide
+        mode the level that makes all the looks together 95%."""
+        if self.mode == "precise":
+            return 0.95
+        return float(2 * norm.cdf(critical_z(self.schedule)) - 1)
+
+    def seconds_cap(self, pair_seconds: float) -> float:
+        """The time cap, scaled by the program's run time: never less than what
+        `min_pairs` plus a few more take, so a slow program still gets looks."""
+        return max(self.max_seconds, (self.warmup_pairs + self.min_pairs + 4) * pair_seconds)
+
+
+@functools.cache
+def critical_z(looks: tuple[int, ...], alpha: float = 0.05, sims: int = 100_000) -> float:
+    """Pocock's constant for these looks: the z such that a random walk with no
+    drift, seen at these pair counts, leaves ±z·sqrt(n) at any of them with
+    probability `alpha` (one look: 1.96; eight looks 10..100: about 2.5)."""
+    rng = np.random.default_rng(20260)
+    steps = np.diff((0, *looks))
+    walk = np.cumsum(rng.standard_normal((sims, len(looks))) * np.sqrt(steps), axis=1)
+    worst = np.max(np.abs(walk) / np.sqrt(looks), axis=1)
+    return float(np.quantile(worst, 1 - alpha))
 
 
 @dataclass
@@ -54,11 +127,14 @@ class Timing:
 
     test: str
     metric: str  # "cpu_time" (seconds) or "cycles"
+    mode: str = "decide"
     baseline: list[float] = field(default_factory=list)
     candidate: list[float] = field(default_factory=list)
     baseline_wall: list[float] = field(default_factory=list)
     candidate_wall: list[float] = field(default_factory=list)
     speedup: Ratio | None = None
+    level: float = 0.95  # of the interval in `speedup`
+    decision: str = ""  # why timing stopped (FASTER, SLOWER, ...)
     p_value: float = 1.0
     flagged: int = 0  # runs whose wall time disagrees with their CPU time
     problem: str = ""  # set when a timed run failed or changed its output
@@ -74,7 +150,7 @@ class Timing:
 
     @property
     def faster(self) -> bool:
-        """Faster only when the whole 95% interval lies above 1.0."""
+        """Faster only when the whole interval lies above 1.0."""
         return self.speedup is not None and self.speedup.low > 1.0 and not self.problem
 
     def to_dict(self) -> dict:
@@ -82,9 +158,12 @@ class Timing:
         return {
             "test": self.test,
             "metric": self.metric,
+            "mode": "screening" if self.mode == "decide" else "precise",
+            "decision": self.decision,
             "pairs": self.pairs,
             "speedup": s.estimate if s else None,
             "speedup_ci": [s.low, s.high] if s else None,
+            "ci_level": round(self.level, 4),
             "p_value": self.p_value,
             "baseline_median": _median(self.baseline),
             "candidate_median": _median(self.candidate),
@@ -117,17 +196,22 @@ def measure(
     sandbox: Sandbox,
     expected_hashes: tuple[str, str],
     options: TimingOptions | None = None,
+    to_beat: float | None = None,
 ) -> Timing:
-    """Time `candidate` against `baseline` on `test` until the CI is tight enough."""
+    """Time `candidate` against `baseline` on `test` until decided (decide mode)
+    or precise enough (precise mode). `to_beat`: the lower bound of the best
+    speedup so far; a candidate whose interval lies below it stops early."""
     opt = options or TimingOptions()
     rng = random.Random(opt.seed)
-    timing = Timing(test=test.name, metric="cpu_time")
+    timing = Timing(test=test.name, metric="cpu_time", mode=opt.mode, level=opt.level)
     samples: dict[int, list[RunResult]] = {0: [], 1: []}
+    looks = set(opt.schedule)
+    cap = opt.max_seconds
     with timing_slot(), sandbox.session([baseline, candidate], cpu=timing_core()) as session:
         start = time.monotonic()
         session.set_input(test.input)
         pairs = 0
-        while True:
+        while not timing.decision:
             order = (0, 1) if rng.random() < 0.5 else (1, 0)
             for index in order:
                 result = session.run(index, send_output=False)
@@ -140,22 +224,31 @@ def measure(
             if timing.problem:
                 break
             pairs += 1
-            measured = pairs - opt.warmup_pairs
             elapsed = time.monotonic() - start
-            if opt.looks_at(measured):
-                _summarise(timing, samples, opt.seed)
-                if (
-                    timing.speedup.half_width <= opt.target
-                    or measured >= opt.max_pairs
-                    or elapsed >= opt.max_seconds
-                ):
-                    break
-            elif measured >= 2 and elapsed >= opt.max_seconds:
-                break
+            if pairs == opt.warmup_pairs:
+                cap = opt.seconds_cap(elapsed / max(pairs, 1))
+            measured = pairs - opt.warmup_pairs
+            spent = measured >= opt.max_pairs or (measured >= 2 and elapsed >= cap)
+            if measured in looks or spent:
+                _summarise(timing, samples, opt)
+                timing.decision = _decide(timing.speedup, opt, to_beat, spent)
         timing.seconds = time.monotonic() - start
-    if samples[0] and len(samples[0]) == len(samples[1]) != timing.pairs:
-        _summarise(timing, samples, opt.seed)  # pairs added since the last look
     return timing
+
+
+def _decide(s: Ratio, opt: TimingOptions, to_beat: float | None, spent: bool) -> str:
+    """Why to stop after this look ("" to go on)."""
+    if opt.mode == "precise":
+        return PRECISE if s.half_width <= opt.target else CAPPED if spent else ""
+    if to_beat is not None and to_beat > 1.0 and s.high < to_beat:
+        return OUTCLASSED
+    if s.low > 1.0:
+        return FASTER
+    if s.high < 1.0:
+        return SLOWER
+    if s.low >= 1 / (1 + opt.band) and s.high <= 1 + opt.band:
+        return EQUAL
+    return BUDGET if spent else ""
 
 
 def _check(result: RunResult, expected_hash: str, index: int) -> str:
@@ -171,7 +264,7 @@ def _check(result: RunResult, expected_hash: str, index: int) -> str:
     return ""
 
 
-def _summarise(timing: Timing, samples: dict[int, list[RunResult]], seed: int) -> None:
+def _summarise(timing: Timing, samples: dict[int, list[RunResult]], opt: TimingOptions) -> None:
     runs = samples[0] + samples[1]
     use_cycles = all(r.cycles > 0 for r in runs)
     timing.metric = "cycles" if use_cycles else "cpu_time"
@@ -184,8 +277,15 @@ def _summarise(timing: Timing, samples: dict[int, list[RunResult]], seed: int) -
     timing.baseline_wall = [r.wall_us / 1e6 for r in samples[0]]
     timing.candidate_wall = [r.wall_us / 1e6 for r in samples[1]]
     timing.flagged = sum(1 for r in runs if r.wall_us > 1.5 * r.cpu_us + 2000)
-    timing.speedup = speedup_ci(timing.baseline, timing.candidate, seed=seed)
+    timing.speedup = speedup_ci(
+        timing.baseline, timing.candidate, level=opt.level, seed=opt.seed, resamples=_resamples(opt)
+    )
     timing.p_value = mann_whitney_p(timing.baseline, timing.candidate)
+
+
+def _resamples(opt: TimingOptions) -> int:
+    """Enough bootstrap resamples for a few dozen in each tail of the interval."""
+    return max(4000, math.ceil(50 / ((1 - opt.level) / 2)))
 
 
 def write_pyperf(timing: Timing, folder: Path) -> tuple[Path, Path]:
