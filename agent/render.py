@@ -32,7 +32,7 @@ def _speedup_line(report: dict) -> str:
     lines = [
         f"{report['speedup']:.3f}x  [{low:.3f}, {high:.3f}] 95% CI ({kind}{verdict})",
         f"p={t['p_value']:.2g}, {t['pairs']} interleaved pairs on test {t['test']}, "
-        f"{unit}, baseline median {base}, {t['seconds']:.1f} s",
+        f"{unit}, baseline median {base}, {t.get('seconds', 0.0):.1f} s",
     ]
     if t.get("below_resolution"):
         lines.append("below resolution: the baseline runs under 20 ms, start-up noise dominates")

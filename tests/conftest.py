@@ -37,5 +37,5 @@ def agent_env(**extra: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
     for key in ("OPENAI_BASE_URL", "ANTHROPIC_BASE_URL", "RAY_ADDRESS"):
         env.pop(key, None)
-    env.update(AGENT_TIMING_SECONDS="8", AGENT_DIFFERENTIAL="20")
+    env.update(AGENT_TIMING_SECONDS="8", AGENT_CONFIRM_SECONDS="4", AGENT_DIFFERENTIAL="20")
     return env | extra

@@ -41,6 +41,7 @@ def batch(out, server, executor: str) -> dict[str, tuple]:
         best_of=1,
         iterations=1,
         timing_seconds=3,
+        confirm_seconds=3,
         differential=10,
     )
     summary = run_batch(

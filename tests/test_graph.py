@@ -47,7 +47,7 @@ class Scripted:
 
 def run(tmp_path, proposer, **config):
     task = load_task(EXAMPLES / "collatz" / "prog.s")
-    cfg = RunConfig(differential=20, timing_seconds=8, **config)
+    cfg = RunConfig(differential=20, timing_seconds=8, confirm_seconds=4, **config)
     ctx = RunContext(
         task, cfg, Sandbox(task.limits), proposer, Budget(), tmp_path, eval_options(cfg)
     )
@@ -94,7 +94,7 @@ def test_no_improvement_keeps_the_baseline(tmp_path):
 def test_ctrl_c_stops_cleanly_and_the_run_resumes(tmp_path):
     out = tmp_path / "run"
     env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
-    env |= {"AGENT_DIFFERENTIAL": "20", "AGENT_TIMING_SECONDS": "8"}
+    env |= {"AGENT_DIFFERENTIAL": "20", "AGENT_TIMING_SECONDS": "8", "AGENT_CONFIRM_SECONDS": "4"}
     with OpenAIServer(lambda body: Reply(fenced(FAST), delay_s=1.5)) as server:
         args = [
             sys.executable,

@@ -42,6 +42,7 @@ def agent_env(monkeypatch, tmp_path):
         if name.endswith("_API_KEY") or name.endswith("_BASE_URL") or name.startswith("AGENT_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("AGENT_TIMING_SECONDS", "8")
+    monkeypatch.setenv("AGENT_CONFIRM_SECONDS", "4")
     monkeypatch.setenv("AGENT_DIFFERENTIAL", "20")
     monkeypatch.chdir(tmp_path)
     return dict(os.environ)

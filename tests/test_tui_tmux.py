@@ -71,7 +71,10 @@ class Tmux:
 
 def test_agent_tui_in_tmux(tmp_path):
     out = tmp_path / "run"
-    env = "AGENT_TIMING_SECONDS=8 AGENT_DIFFERENTIAL=20 OPENAI_API_KEY= OPENAI_BASE_URL="
+    env = (
+        "AGENT_TIMING_SECONDS=8 AGENT_CONFIRM_SECONDS=4 AGENT_DIFFERENTIAL=20 "
+        "OPENAI_API_KEY= OPENAI_BASE_URL="
+    )
     tmux = Tmux()
     with OpenAIServer(scripted) as server:
         command = (

@@ -170,7 +170,9 @@ class Evaluation:
             "differential": d.to_dict()
             if d
             else {"inputs": 0, "mismatches": 0, "counterexample": None},
-            "differential_details": d.details() if d else {"note": self.not_checked},
+            "differential_details": d.details()
+            if d
+            else ({"note": self.not_checked} if self.not_checked else None),
             "seconds": dict(self.seconds),
         }
 
