@@ -582,15 +582,10 @@ def with_extra_work(text: str, iterations: int) -> str:
     """The same program plus a known amount of extra work: a countdown loop of
     `iterations` steps on entry to main (about one cycle each). For calibrating
     the harness: a candidate known to be slower (or, taken as the baseline, one
-    known to be faster) by a chosen margin. %ecx is free at main's entry."""
+    known to be faster) by a chosen margin. %rcx is free at main's entry."""
     lines = text.splitlines(keepends=True)
     at = next((i for i, line in enumerate(lines) if line.strip() == "main:"), None)
     if at is None:
         raise ValueError("no main: label")
-    loop = (
-        f"\tmovl\t${iterations}, %ecx\n"
-        ".Lextra_work:\n"
-        "\tsubl\t$1, %ecx\n"
-        "\tjnz\t.Lextra_work\n"
-    )
+    loop = f"\tmovabsq\t${iterations}, %rcx\n.Lextra_work:\n\tsubq\t$1, %rcx\n\tjnz\t.Lextra_work\n"
     return "".join([*lines[: at + 1], loop, *lines[at + 1 :]])
