@@ -583,6 +583,8 @@ def with_extra_work(text: str, iterations: int) -> str:
     `iterations` steps on entry to main (about one cycle each). For calibrating
     the harness: a candidate known to be slower (or, taken as the baseline, one
     known to be faster) by a chosen margin. %rcx is free at main's entry."""
+    if iterations < 1:
+        raise ValueError("iterations must be at least 1")  # 0 would count down 2**64
     lines = text.splitlines(keepends=True)
     at = next((i for i, line in enumerate(lines) if line.strip() == "main:"), None)
     if at is None:
