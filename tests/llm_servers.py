@@ -215,8 +215,21 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception as err:  # a bug in a test's callback: answer 500, keep serving
             owner.errors.append(err)
             self.close_connection = True
+            if exchange.started:  # too late for a 500: cut the answer short instead
+                exchange.abort()
+                return
+            # This connection is closed after the 500, so the answer must say
+            # "Connection: close". Without it the client pools the connection as
+            # keep-alive, and its next request (langchain-openai caches one httpx
+            # client per base_url, so even a new ChatOpenAI reuses it) can be written
+            # into the socket in the moment between the 500 and the server's
+            # close(): the client then fails with "Server disconnected without
+            # sending a response" (APIConnectionError). That is a race, rarely
+            # lost on an idle machine and more often on a busy one.
             with contextlib.suppress(_ClientGone):
-                owner._send_error(exchange, 500, f"fake server error: {err!r}")
+                owner._send_error(
+                    exchange, 500, f"fake server error: {err!r}", {"Connection": "close"}
+                )
 
 
 class _Exchange:
@@ -227,11 +240,13 @@ class _Exchange:
         self.method = handler.command
         self.path = handler.path.split("?", 1)[0]
         self.headers = {k.lower(): v for k, v in handler.headers.items()}
+        self.started = False  # a status line has been (or is being) sent
         self._chunked = False
 
     def send_json(self, status: int, obj: Any, headers: dict[str, str] | None = None) -> None:
         data = json.dumps(obj).encode()
         h = self.handler
+        self.started = True
         try:
             h.send_response(status)
             h.send_header("Content-Type", "application/json")
@@ -246,6 +261,7 @@ class _Exchange:
 
     def start_sse(self, headers: dict[str, str] | None = None) -> None:
         h = self.handler
+        self.started = True
         try:
             h.send_response(200)
             h.send_header("Content-Type", "text/event-stream; charset=utf-8")

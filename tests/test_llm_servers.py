@@ -157,6 +157,9 @@ def test_callback_error_becomes_500() -> None:
             chat_openai(server).invoke("x")
         assert isinstance(info.value, openai.InternalServerError)
         assert isinstance(server.errors[0], RuntimeError)
+        # The server closes this connection, and says so: otherwise the cached httpx
+        # client could reuse it for the next request just before the close (a race).
+        assert info.value.response.headers["connection"] == "close"
         server.push("recovered")
         assert chat_openai(server).invoke("x").content == "recovered"
 
