@@ -1,5 +1,8 @@
 """Differential testing catches candidates that overfit the given tests, and
-raises no false alarm on correct ones."""
+raises no false alarm on correct ones.
+
+A baseline checked against itself calls `differential()` directly (`check`):
+`evaluate()` does not run the check on a candidate identical to the baseline."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from tests.conftest import DATA, EXAMPLES, needs_sandbox
 from tools import differential as difflib
 from tools.compare import excerpt
 from tools.evaluate import EvalOptions, evaluate, prepare_baseline
+from tools.inputgen import SIZES, size_class
 from tools.sandbox import Sandbox
 from tools.task import TestCase, load_task
 from tools.testing import run_tests
@@ -44,6 +48,22 @@ def baselines():
         sandbox = Sandbox(task.limits)
         out[name] = (prepare_baseline(task, sandbox, with_profile=False), sandbox)
     return out
+
+
+def check(base, sandbox: Sandbox, n: int = 60, seconds: float = 30.0, binary=None, **extra):
+    """`binary` (the baseline's own by default) against the baseline, as
+    `tools.evaluate.run_differential` runs it."""
+    slowest = base.tests.slowest().run
+    return difflib.differential(
+        base.binary,
+        base.binary if binary is None else binary,
+        base.task,
+        sandbox,
+        digest=base.build.digest,
+        exit_codes=set(base.tests.exit_codes().values()),
+        options=difflib.DiffOptions(inputs=n, seconds=seconds, **extra),
+        run_timeout=max(2.0, 20 * max(slowest.cpu_us, slowest.wall_us) / 1e6),
+    )
 
 
 def gcc_s(source: str, tmp_path: Path) -> str:
@@ -133,11 +153,29 @@ def test_a_buffer_sized_for_the_largest_test_is_caught(baselines, tmp_path):
 @pytest.mark.parametrize("name", ["collatz", "lcs", "sum_scanf"])
 def test_each_baseline_against_itself_is_verified(baselines, name):
     base, sandbox = baselines[name]
-    report = evaluate(base.task.asm, base, sandbox, options()).to_report()
-    assert report["verified"], report["differential_details"]
-    assert report["differential"] == {"inputs": 60, "mismatches": 0, "counterexample": None}
+    difflib.clear_cache()
+    result = check(base, sandbox)
+    details = result.details()
+    assert result.ok, details
+    assert result.to_dict() == {"inputs": 60, "mismatches": 0, "counterexample": None}
+    assert not details["input_independent"] and details["required"] == 50
+    assert details["basis"] == "60 generated inputs checked with no mismatch (50 required)"
+    assert 0 < details["required_seconds"] <= details["seconds"]
     if name == "sum_scanf":  # N > 10^6 and N = 0 are outside its domain: discarded
-        assert report["differential_details"]["discarded"] > 0
+        assert details["discarded"] > 0
+    # what each size class cost: every drawn input is in one class, most are small
+    by_size = details["by_size"]
+    assert set(by_size) <= set(SIZES) and "small" in by_size
+    assert sum(c["inputs"] for c in by_size.values()) == result.checked
+    assert sum(c["discarded"] for c in by_size.values()) == result.discarded
+    assert sum(c["skipped"] for c in by_size.values()) == result.skipped == 0
+    drawn = [size_class(i) for i in range(result.generated)]
+    for kind, cost in by_size.items():
+        assert cost["inputs"] + cost["discarded"] == drawn.count(kind)
+        assert cost["seconds"] > 0 and cost["elapsed"] > 0
+    assert by_size["small"]["inputs"] >= 0.6 * result.checked
+    # run time is measured inside the sandbox: two workers cannot spend more than 2x the wall
+    assert sum(c["seconds"] for c in by_size.values()) <= 2 * result.seconds + 0.1
 
 
 def test_a_correct_faster_candidate_is_verified(baselines):
@@ -153,29 +191,59 @@ def test_the_original_runs_once_per_input_across_candidates(baselines, monkeypat
     calls = []
     judge = difflib._judge_original
     monkeypatch.setattr(difflib, "_judge_original", lambda *a: calls.append(1) or judge(*a))
-    first = evaluate(base.task.asm, base, sandbox, options(n=20)).differential
-    assert first.checked == 20 and len(calls) == 20
-    again = evaluate(base.task.asm, base, sandbox, options(n=20)).differential
-    assert again.checked == 20 and len(calls) == 20  # nothing new for the original
+    first = check(base, sandbox, n=20)
+    assert first.checked == 20 and len(calls) == first.generated
+    again = check(base, sandbox, n=20)
+    # nothing new for the original (unless an input had to be discarded this time:
+    # the original timed out on a loaded machine, say)
+    assert again.checked == 20 and len(calls) == max(first.generated, again.generated)
+
+
+def test_skipped_sizes_keep_every_input_and_the_cache(baselines, monkeypatch):
+    """A check that skipped the larger classes drew the same inputs at the same
+    indices: a later check that runs every class reuses the original's results
+    and runs it only on the indices that were skipped."""
+    base, sandbox = baselines["lcs"]
+    difflib.clear_cache()
+    calls = []
+    judge = difflib._judge_original
+    monkeypatch.setattr(difflib, "_judge_original", lambda *a: calls.append(1) or judge(*a))
+
+    def only_small(state, now):
+        state.allowed, state.dropped = {"small"}, ["large", "test-size"]
+
+    with monkeypatch.context() as m:
+        m.setattr(difflib._State, "_fit", only_small)
+        first = check(base, sandbox, n=20)
+    assert first.ok and first.checked == 20 and len(calls) == first.generated
+    assert set(first.by_size) == {"small", "test-size", "large"}
+    assert first.by_size["small"]["inputs"] == 20 and first.skipped > 0
+    assert first.by_size["test-size"]["inputs"] == first.by_size["large"]["inputs"] == 0
+    assert "skipped" in first.basis
+    again = check(base, sandbox, n=20)
+    assert again.ok and again.checked == 20 and again.skipped == 0
+    skipped = {i for i in range(first.generated + first.skipped) if size_class(i) != "small"}
+    assert len(calls) == first.generated + len(skipped & set(range(again.generated)))
 
 
 def test_too_few_inputs_within_the_time_bound_is_not_verified(baselines):
     base, sandbox = baselines["collatz"]
     difflib.clear_cache()
-    result = evaluate(base.task.asm, base, sandbox, options(n=200, seconds=0.3))
-    report = result.to_report()
-    details = report["differential_details"]
-    assert report["correct"] and not report["verified"]
+    result = check(base, sandbox, n=200, seconds=0.3)
+    details = result.details()
+    assert not result.ok
     assert details["required"] == 50 and details["checked"] < 50
-    assert report["differential"]["inputs"] == details["checked"] and details["mismatches"] == 0
+    assert result.to_dict()["inputs"] == details["checked"] and details["mismatches"] == 0
     assert details["seconds"] < 5
+    assert details["basis"].startswith(f"only {result.checked} of the 50 required inputs")
+    assert details["required_seconds"] is None
 
 
 def test_differential_off(baselines):
     base, sandbox = baselines["collatz"]
-    report = evaluate(base.task.asm, base, sandbox, options(n=0)).to_report()
-    assert report["correct"] and not report["verified"]
-    assert report["differential"]["inputs"] == 0
+    result = check(base, sandbox, n=0)
+    assert not result.ok and result.to_dict()["inputs"] == 0
+    assert result.note == "differential testing is off"
 
 
 def test_a_task_generator_drives_the_inputs(tmp_path):
@@ -188,8 +256,9 @@ def test_a_task_generator_drives_the_inputs(tmp_path):
     task = load_task(task_dir / "prog.s")
     sandbox = Sandbox(task.limits)
     base = prepare_baseline(task, sandbox, with_profile=False)
-    result = evaluate(task.asm, base, sandbox, options(n=20)).differential
+    result = check(base, sandbox, n=20)
     assert result.source == "generator" and result.checked == 20 and result.ok
+    assert result.by_size["generated"]["inputs"] == 20 and result.skipped == 0
 
 
 def test_agent_eval_options(baselines, tmp_path):
@@ -229,7 +298,138 @@ def test_a_nondeterministic_original_cannot_verify_anything(tmp_path):
     task = load_task(task_dir / "prog.s")
     sandbox = Sandbox(task.limits)
     base = prepare_baseline(task, sandbox, with_profile=False)
-    report = evaluate(task.asm, base, sandbox, options(n=40)).to_report()
-    assert report["correct"] and not report["verified"]
-    assert report["differential"]["mismatches"] == 0
-    assert "different output on two runs" in report["differential_details"]["note"]
+    result = check(base, sandbox, n=40)
+    assert not result.ok and result.mismatches == 0
+    assert "different output on two runs" in result.note
+
+
+# ---------------------------------------------------------------------------
+# programs whose output does not depend on the input, and fitting the bound
+
+CONSTANT = r"""
+#include <stdio.h>
+/* Reads no input: the Collatz steps of 1..30000, summed (a fixed computation). */
+int main(void) {
+    long long total = 0;
+    for (long long n = 1; n <= 30000; n++)
+        for (long long x = n; x != 1; total++)
+            x = x % 2 ? 3 * x + 1 : x / 2;
+    printf("%lld\n", total + OFFSET);
+    return 0;
+}
+"""
+
+# Sum of N integers, then a wait of 25 us per value: its runtime grows with N
+# whatever the machine (a test of N = 20,000 takes 0.5 s, an input of 100 2.5 ms).
+GROWING = r"""
+#include <stdio.h>
+#include <time.h>
+int main(void) {
+    int n;
+    if (scanf("%d", &n) != 1 || n < 0 || n > 1000000)
+        return 1;
+    long long sum = 0;
+    for (int i = 0; i < n; i++) {
+        int v;
+        if (scanf("%d", &v) != 1)
+            return 1;
+        sum += v;
+    }
+    long long us = 25LL * n;
+    struct timespec ts = {us / 1000000, (us % 1000000) * 1000};
+    nanosleep(&ts, NULL);
+    printf("%lld\n", sum);
+    return 0;
+}
+"""
+
+
+def make_task(tmp_path: Path, source: str, tests: dict[str, bytes]):
+    """A task folder for `source` (gcc -O3 -S) whose expected outputs are its own."""
+    folder = tmp_path / "task"
+    (folder / "tests").mkdir(parents=True)
+    (folder / "prog.s").write_text(gcc_s(source, tmp_path))
+    exe = tmp_path / "prog"
+    subprocess.run(["gcc", "-o", str(exe), str(folder / "prog.s")], check=True)
+    for name, data in tests.items():
+        out = subprocess.run([str(exe)], input=data, capture_output=True, check=True).stdout
+        (folder / "tests" / f"{name}.in").write_bytes(data)
+        (folder / "tests" / f"{name}.out").write_bytes(out)
+    task = load_task(folder / "prog.s")
+    sandbox = Sandbox(task.limits)
+    return prepare_baseline(task, sandbox, with_profile=False), sandbox
+
+
+@pytest.mark.parametrize(
+    "tests",
+    [
+        {"t1": b""},  # one test, empty input: every generated input is empty too
+        {"t1": b"", "t2": b""},
+        {"t1": b"3\n1 2 3\n", "t2": b"1\n-7\n"},  # inputs it ignores
+    ],
+    ids=["one-empty-test", "empty-tests", "ignored-input"],
+)
+def test_a_program_that_reads_no_input_is_verified_on_a_few(tmp_path, tests):
+    base, sandbox = make_task(tmp_path, CONSTANT.replace("OFFSET", "0"), tests)
+    difflib.clear_cache()
+    result = check(base, sandbox, n=200)
+    details = result.details()
+    assert result.ok and details["input_independent"], details
+    assert result.checked == details["required"] == 3 and result.note == ""
+    assert result.generated == 3  # nothing past the first few was started
+    assert details["basis"].startswith("output does not depend on the input")
+    assert f"its {len(tests)} given test" in details["basis"]
+    assert "3 generated inputs" in details["basis"]
+    assert details["by_size"]["small"]["inputs"] == 3
+    assert 0 < details["required_seconds"] <= details["seconds"]
+
+    wrong = result_binary(gcc_s(CONSTANT.replace("OFFSET", "1"), tmp_path), sandbox)
+    caught = check(base, sandbox, n=200, binary=wrong)
+    assert not caught.ok and caught.mismatches >= 1 and caught.checked <= 3
+    assert caught.counterexample["reason"] == "wrong output"
+    assert caught.counterexample["size"] == "small"
+
+
+def test_one_test_does_not_make_output_input_independent(tmp_path):
+    """sum_scanf with a single test: every given test (one) has the same output,
+    but generated inputs show that its output depends on the input."""
+    tests = {"t1": (EXAMPLES / "sum_scanf" / "tests" / "t1.in").read_bytes()}
+    base, sandbox = make_task(tmp_path, (EXAMPLES / "sum_scanf" / "prog.c").read_text(), tests)
+    difflib.clear_cache()
+    result = check(base, sandbox, n=60)
+    assert result.ok and not result.input_independent
+    assert result.checked == 60 and result.details()["required"] == 50
+    assert "does not depend" not in result.basis
+
+    # and a wrong candidate is caught: it forgets the last value when N > 2
+    source = (EXAMPLES / "sum_scanf" / "prog.c").read_text()
+    source = source.replace(
+        "    long long total = 0;", "    if (n > 2)\n        n--;\n" + "    long long total = 0;"
+    )
+    wrong = result_binary(gcc_s(source, tmp_path), sandbox)
+    caught = check(base, sandbox, n=60, binary=wrong)
+    assert not caught.ok and caught.mismatches >= 1 and not caught.input_independent
+
+
+def test_larger_inputs_are_skipped_when_the_required_count_would_not_fit(tmp_path):
+    """Tests of N = 10,000-20,000 take 0.25-0.5 s a run, a small input a few ms:
+    within a 5 s bound the required 50 inputs fit only if the larger ones are
+    skipped once their cost is known (the schedule before this rule checked
+    about 21 inputs in that bound: not verified)."""
+    import random
+
+    rng = random.Random(1)
+    tests = {}
+    for name, n in (("t1", 15000), ("t2", 20000), ("t3", 10000)):
+        values = " ".join(str(rng.randint(-1000, 1000)) for _ in range(n))
+        tests[name] = f"{n}\n{values}\n".encode()
+    base, sandbox = make_task(tmp_path, GROWING, tests)
+    difflib.clear_cache()
+    result = check(base, sandbox, n=50, seconds=5.0)
+    details = result.details()
+    assert result.ok and result.checked == 50, details
+    by_size = details["by_size"]
+    assert result.skipped > 0 and by_size["small"]["skipped"] == 0
+    assert by_size["small"]["inputs"] >= 40
+    assert by_size["large"]["skipped"] > 0 and by_size["test-size"]["skipped"] > 0
+    assert "would not have fit in 5 s" in details["basis"]

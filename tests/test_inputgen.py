@@ -8,7 +8,18 @@ import shutil
 import pytest
 
 from tests.conftest import EXAMPLES, needs_sandbox
-from tools.inputgen import Line, Rep, Row, generate, infer, input_source
+from tools.inputgen import (
+    KINDS,
+    SIZES,
+    Line,
+    Rep,
+    Row,
+    StructureSource,
+    generate,
+    infer,
+    input_source,
+    size_class,
+)
 from tools.sandbox import Sandbox
 from tools.task import load_task
 
@@ -185,6 +196,36 @@ def test_bounds_sizes_and_signs_on_the_examples():
     assert min(counts) <= 1 and negatives > 0
 
 
+def test_the_schedule_is_mostly_small():
+    """Most inputs are small (fast, short counterexamples), a few the tests' size,
+    one in 16 larger; the first several are all small."""
+    classes = [size_class(i) for i in range(160)]
+    assert set(classes) == set(SIZES) and len(KINDS) == 16
+    assert classes.count("large") == 10  # 1 in 16
+    assert 2 * 10 <= classes.count("test-size") <= 4 * 10
+    assert classes.count("small") >= 0.7 * len(classes)
+    assert classes[:6] == ["small"] * 6
+
+    # and the classes are what they say, on sum_scanf (tests up to N = 740,000)
+    sums = tuple(t.input for t in load_task(EXAMPLES / "sum_scanf" / "prog.s").tests)
+    source = StructureSource(sums, seed=3)
+    counts: dict[str, list[int]] = {k: [] for k in SIZES}
+    for i in range(48):
+        assert source.kind(i) == classes[i]
+        counts[source.kind(i)].append(ints(source.input(i))[0])
+    assert max(counts["small"]) <= 100
+    assert min(counts["large"]) > 740_000
+    assert max(counts["test-size"]) > 100
+
+
+def test_a_test_with_an_empty_input_gives_empty_inputs():
+    """A program that reads nothing (a fixed simulation) has tests with empty
+    inputs: every generated input is empty too, and none fails."""
+    assert generate((b"",), 20, seed=1) == [b""] * 20
+    assert generate((b"", b""), 5) == [b""] * 5
+    assert generate((b"\n",), 5) == [b"\n"] * 5
+
+
 @needs_sandbox
 def test_a_task_generator_command_runs_in_the_sandbox(tmp_path):
     task_dir = tmp_path / "task"
@@ -196,7 +237,7 @@ def test_a_task_generator_command_runs_in_the_sandbox(tmp_path):
     (task_dir / "task.toml").write_text('generator = "/bin/sh gen.sh"\n')
     task = load_task(task_dir / "prog.s")
     source = input_source(task, seed=3, sandbox=Sandbox(task.limits))
-    assert source.name == "generator"
+    assert source.name == "generator" and source.kind(7) == "generated"
     first = [source.input(i) for i in range(3)]
     again = input_source(task, seed=3, sandbox=Sandbox(task.limits))
     assert first == [again.input(i) for i in range(3)]

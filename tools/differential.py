@@ -102,6 +102,7 @@ class DiffResult:
     input_independent: bool = False  # the original's output does not depend on its input
     skipped: int = 0  # indices passed over (their size class did not fit the time bound)
     by_size: dict[str, dict] = field(default_factory=dict)  # per size class: what it cost
+    required_seconds: float | None = None  # when the required count was reached
     basis: str = ""  # what the verdict rests on, for people
 
     @property
@@ -141,6 +142,9 @@ class DiffResult:
             "note": self.note,
             "input_independent": self.input_independent,
             "by_size": self.by_size,
+            "required_seconds": None
+            if self.required_seconds is None
+            else round(self.required_seconds, 3),
             "basis": self.basis,
             "ok": self.ok,
         }
@@ -228,11 +232,14 @@ class _Size:
 class _State:
     """Which input comes next, and when to stop."""
 
-    def __init__(self, requested: int, deadline: float, source, workers: int, fit: bool):
+    def __init__(
+        self, requested: int, start: float, seconds: float, source, workers: int, fit: bool
+    ):
         self.lock = threading.Condition()
+        self.start, self.reached = start, None  # when the required count was reached
         self.goal = requested  # stop once this many are checked
         self.need = required(requested)  # what the time bound must fit
-        self.deadline, self.workers = deadline, workers
+        self.deadline, self.workers = start + seconds, workers
         self.max_draws = requested * 5 + 20  # most inputs may be discarded
         self.kind = getattr(source, "kind", lambda index: "generated")
         self.next = self.drawn = self.checked = self.inflight = self.discarded = 0
@@ -241,7 +248,8 @@ class _State:
         self.found: list[tuple[int, bytes, _Orig, dict]] = []
         self.sizes: dict[str, _Size] = {}
         self.running: dict[int, tuple[str, float]] = {}  # index -> (class, start)
-        self.allowed = set(SIZES) if fit else None  # None: every class, always
+        sized = self.kind(0) in SIZES  # not a generator's inputs: one class
+        self.allowed = set(SIZES) if fit and sized else None  # None: every class, always
         self.dropped: list[str] = []
         self.gate = 0  # indices from here wait until `independent` is settled
         self.independent: bool | None = False
@@ -289,6 +297,8 @@ class _State:
             if outcome == "checked":
                 self.checked += 1
                 size.checked += 1
+                if self.checked == self.need and mismatch is None and not self.found:
+                    self.reached = time.monotonic() - self.start
             elif outcome == "discarded":
                 self.discarded += 1
                 size.discarded += 1
@@ -312,6 +322,8 @@ class _State:
             self.independent = independent
             if independent:
                 self.goal = self.need = self.gate
+                if self.checked >= self.need and self.reached is None:
+                    self.reached = time.monotonic() - self.start
             self.lock.notify_all()
 
     # -- fitting the time bound ---------------------------------------------
@@ -399,7 +411,7 @@ def differential(
         result.note = cache.unstable
         return result
     workers = max(1, min(opt.workers, len(os.sched_getaffinity(0))))
-    state = _State(opt.inputs, start + opt.seconds, source, workers, opt.fit)
+    state = _State(opt.inputs, start, opt.seconds, source, workers, opt.fit)
     few = opt.independence
     if 0 < few <= opt.inputs and _same_on_tests(task, codes):
         state.gate, state.independent = few, None
@@ -431,6 +443,8 @@ def differential(
     result.input_independent = bool(state.independent)
     if result.input_independent:
         result.required_inputs = state.gate
+    if state.checked >= state.need:
+        result.required_seconds = state.reached
     result.by_size = {k: state.sizes[k].to_dict() for k in _ordered(state.sizes)}
     if cache.unstable:
         result.note = cache.unstable
@@ -493,8 +507,9 @@ def _basis(result: DiffResult, state: _State, task: Task, opt: DiffOptions) -> s
             f"within {opt.seconds:g} s"
             + (f" ({result.discarded} discarded by the original)" if result.discarded else "")
         )
-    if state.dropped:
-        skipped = ", ".join(f"{state.sizes[k].skipped} {k}" for k in state.dropped)
+    counts = {k: state.sizes[k].skipped for k in state.dropped if k in state.sizes}
+    skipped = ", ".join(f"{count} {k}" for k, count in counts.items() if count)
+    if skipped:
         text += (
             f"; skipped {skipped} inputs: at their measured cost, {state.need} inputs "
             f"would not have fit in {opt.seconds:g} s"

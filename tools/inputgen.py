@@ -4,17 +4,18 @@ Why: a candidate that matches the original on a handful of given tests may still
 be wrong (hard-coded answers, a dropped branch, a buffer sized for the test
 inputs). Fresh inputs of the same shape expose that, with no generator to write.
 
-How: each test input becomes a template of lines of tokens (ints, floats, words).
-An integer on a short all-integer line that equals how much follows is a count:
-N then N values (on one line or wrapped), N lines, an N x M matrix, H lines of W
-characters, T cases each with its own count, or `K v1 .. vK` on one line; a run
-of alike lines with no count (read until end of input) is a block too. A new
-input picks a template and rewrites it: counts scaled down, kept, or up to twice
-the largest seen (the whole input stays within about twice the largest test, in
-bytes); every other token redrawn from what was seen at its position (range,
-sign, decimals, alphabet, vocabulary) with boundary values (0, 1, -1, the
-extremes) mixed in; a value that never exceeded an earlier header number stays
-below that number's new value (edges `u v` with u, v <= N).
+How: each test input becomes a template of lines of tokens (ints, floats,
+words). An integer on a short all-integer line that equals how much follows is a
+count: N then N values (on one line or wrapped), N lines, an N x M matrix, H
+lines of W characters, T cases each with its own count, or `K v1 .. vK` on one
+line; a run of alike lines with no count (read until end of input) is a block
+too. A new input picks a template and rewrites it: counts scaled down, kept, or
+past the largest seen (up to twice it, mostly just past it; the whole input
+stays within about twice the largest test, in bytes); every other token redrawn
+from what was seen at its position (range, sign, decimals, alphabet, vocabulary)
+with boundary values (0, 1, -1, the extremes) mixed in; a value that never
+exceeded an earlier header number stays below that number's new value
+(edges `u v` with u, v <= N).
 
 Sizes: most bugs show on small inputs, which also run fast and make short
 counterexamples, so input `index` follows a fixed schedule (`KINDS`, one kind
@@ -647,7 +648,7 @@ class _Gen:
         elif kind == "down":
             new = max(1, round(v * rng.uniform(0.05, 0.9)))
         elif kind == "up":
-            new = round(rng.uniform(hi, 2 * hi))
+            new = round(hi * (1 + rng.random() ** 2))  # past the tests, mostly just past
         elif kind == "boundary":  # the largest count seen, or the template's own
             new = rng.choice((hi, hi, v))
         else:
@@ -767,7 +768,7 @@ class _Gen:
             elif self.kind == "edge":
                 length = rng.choice((1, 1, min(2, top)))
             elif self.kind == "up":
-                length = round(rng.uniform(top, 2 * top))
+                length = round(top * (1 + rng.random() ** 2))
             elif self.kind == "down":
                 length = rng.randint(1, own)
             elif self.kind == "boundary":
