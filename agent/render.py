@@ -55,7 +55,8 @@ def _differential_line(report: dict) -> str | None:
     n = d.get("inputs", 0)
     word = "input" if n == 1 else "inputs"
     if report.get("verified"):
-        return f"{n} {word}, no mismatch — verified"
+        basis = f" ({info['basis']})" if info.get("basis") else ""
+        return f"{n} {word}, no mismatch — verified{basis}"
     return (
         f"{n} {word}, no mismatch — not verified (needs {info['required']}; "
         f"{info['discarded']} discarded, {info['seconds']:.0f} s)"

@@ -23,7 +23,7 @@ from agent.context import RunContext
 from tools.asm import unified_diff
 from tools.evaluate import confirm
 
-PHASES = ("build", "tests", "timing", "differential", "profile")
+PHASES = ("build", "tests", "timing", "differential", "profile", "wait")
 
 
 def write_outputs(ctx: RunContext, state: dict) -> dict:

@@ -81,3 +81,26 @@ def test_a_sandboxed_command_waits_for_timing():
         released = time.monotonic()
     thread.join(30)
     assert done and done[0] >= released
+
+
+def test_time_spent_queueing_is_counted_apart():
+    """A phase that waits for another timing job reports the wait as `wait`."""
+    from tools.evaluate import Evaluation
+
+    holding, release = threading.Event(), threading.Event()
+
+    def timer():
+        with timing_slot():
+            holding.set()
+            release.wait(5)
+
+    other = threading.Thread(target=timer)
+    other.start()
+    holding.wait(5)
+    threading.Timer(0.3, release.set).start()
+    ev = Evaluation(asm="")
+    with ev.phase("tests"), untimed():
+        time.sleep(0.05)
+    other.join()
+    assert ev.seconds["wait"] >= 0.25
+    assert 0.04 <= ev.seconds["tests"] < 0.25

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tools import asm as asmlib
+from tools import quiet
 from tools.build import AsmError, Build, build
 from tools.differential import DiffOptions, DiffResult, differential
 from tools.errors import BadInput
@@ -109,11 +110,16 @@ class Evaluation:
 
     @contextmanager
     def phase(self, name: str) -> Iterator[None]:
-        start = time.monotonic()
+        """Time a phase; what its runs spent queueing behind another timing
+        job (tools.quiet) is counted apart, as `wait`."""
+        start, queued = time.monotonic(), quiet.waited()
         try:
             yield
         finally:
-            self.seconds[name] = round(self.seconds.get(name, 0.0) + time.monotonic() - start, 3)
+            wait = quiet.waited() - queued
+            for key, value in ((name, time.monotonic() - start - wait), ("wait", wait)):
+                if value > 0.0005 or key == name:
+                    self.seconds[key] = round(self.seconds.get(key, 0.0) + value, 3)
 
     @property
     def correct(self) -> bool:

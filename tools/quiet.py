@@ -22,6 +22,7 @@ import contextlib
 import fcntl
 import functools
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -48,11 +49,30 @@ def _flock(name: str, mode: int) -> Iterator[None]:
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
+def waited() -> float:
+    """Seconds this thread has spent waiting for the locks here, so far: a
+    candidate's phases report their own work apart from queueing behind
+    another branch's timing job."""
+    return getattr(_held, "waited", 0.0)
+
+
+@contextlib.contextmanager
+def _waiting() -> Iterator[None]:
+    start = time.monotonic()
+    try:
+        yield
+    finally:
+        _held.waited = waited() + time.monotonic() - start
+
+
 @contextlib.contextmanager
 def timing_slot() -> Iterator[None]:
     """Hold while timing: one timing job at a time, and no untimed run of ours
     beside it. Runs made by the thread that holds it are not held back."""
-    with _flock("timing.gate", fcntl.LOCK_EX), _flock("timing.lock", fcntl.LOCK_EX):
+    with contextlib.ExitStack() as stack:
+        with _waiting():
+            stack.enter_context(_flock("timing.gate", fcntl.LOCK_EX))
+            stack.enter_context(_flock("timing.lock", fcntl.LOCK_EX))
         _held.timing = True
         try:
             yield
@@ -68,6 +88,6 @@ def untimed() -> Iterator[None]:
         yield
         return
     with contextlib.ExitStack() as stack:
-        with _flock("timing.gate", fcntl.LOCK_SH):
+        with _waiting(), _flock("timing.gate", fcntl.LOCK_SH):
             stack.enter_context(_flock("timing.lock", fcntl.LOCK_SH))
         yield
