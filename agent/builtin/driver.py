@@ -2,9 +2,10 @@
 
 Per iteration, each branch asks the proposer for one candidate built on the
 branch's best so far; the harness evaluates it against the original
-(`tools.evaluate`), and the branch takes it only when it is correct, faster
-than the original (the 95% CI's lower bound above 1.0) and better than the
-branch's best (its CI's lower bound above that best's estimate), so passes
+(`tools.evaluate`), and the branch takes it only when it is correct, decided
+faster than the original (the CI's lower bound above 1.0) and better than the
+branch's best (its CI's lower bound above that best's estimate; one whose
+interval lies below the best's lower bound stops timing early), so passes
 stack one accepted step at a time. The result is the best accepted candidate
 over all branches, its evaluation and the passes that produced it.
 """
@@ -23,7 +24,7 @@ from tools.sandbox import Sandbox
 from tools.task import Task
 from tools.timing import TimingOptions
 
-DEFAULT_OPTIONS = EvalOptions(timing=TimingOptions(max_seconds=15.0), profile=False)
+DEFAULT_OPTIONS = EvalOptions(timing=TimingOptions(), profile=False)
 
 
 @dataclass
@@ -126,7 +127,8 @@ def optimize(
                 st.done = True
                 say(f"branch {b}: {proposal.note}")
                 continue
-            ev = evaluate(proposal.asm, base, sandbox, opts)
+            to_beat = st.best.timing.speedup.low if st.best and st.best.timing else None
+            ev = evaluate(proposal.asm, base, sandbox, opts, to_beat=to_beat)
             result = outcome(ev)
             st.history.append(Attempt(iteration, proposal.note, result))
             st.feedback = _feedback(ev)
