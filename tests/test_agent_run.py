@@ -101,8 +101,27 @@ def test_openai_run_finds_the_faster_candidate_and_rejects_the_rest(tmp_path):
         "new_best",
         "branch_finished",
         "model_usage",
+        "winner_confirmed",
         "run_finished",
     }
+    # The reported figure is the winner's confirmation, timed afresh; the
+    # screening figure is kept beside it.
+    assert report["speedup_kind"] == "precise" and report["confirmation"]["faster"]
+    assert report["speedup"] == report["confirmation"]["speedup"]
+    assert report["screening"]["decision"] == "faster"
+    # Where the time went: every phase, summed, and the line that says so.
+    assert set(report["seconds"]) >= {
+        "build",
+        "tests",
+        "timing",
+        "differential",
+        "profile",
+        "propose",
+        "confirm",
+        "wall",
+    }
+    assert report["seconds"]["timing"] > 0 and report["seconds"]["confirm"] > 0
+    assert "time: " in done.stdout and " s wall" in done.stdout
     # The wrong branch's second prompt carries the failing test.
     revise = [r for r in server.completion_requests if branch_of(r) == 1][1]
     assert "t1" in json.dumps(revise["messages"]) and "expected" in json.dumps(revise["messages"])
