@@ -112,7 +112,12 @@ async def call_with_retries(call, *, max_retries: int, deadline_s: float, seed: 
         if remaining <= 0:
             raise ModelError(f"no answer within the {deadline_s:.0f} s deadline")
         try:
-            return await asyncio.wait_for(call(), remaining), attempt
+            # Not asyncio.wait_for: on Python 3.11 it can swallow a cancellation
+            # that lands as the call completes (CPython gh-86296), and then a
+            # Ctrl-C is lost and the run goes on to its end.
+            async with asyncio.timeout(remaining):
+                result = await call()
+            return result, attempt
         except asyncio.CancelledError:
             raise
         except Exception as exc:
