@@ -58,7 +58,7 @@ import numpy as np
 
 from tools import build as buildlib
 from tools.evaluate import Baseline, prepare_baseline
-from tools.sandbox import RunResult, Sandbox
+from tools.sandbox import UID_BASE, UID_SLOTS, RunResult, Sandbox
 from tools.stats import speedup_ci
 from tools.task import load_task
 from tools.testing import run_tests
@@ -140,23 +140,26 @@ def wait_quiet(limit: float, max_wait: float) -> float:
 
 
 def others_mark() -> tuple[dict[int, tuple[int, int]], float]:
-    """CPU ticks (own and reaped children's) of every process that is not ours.
+    """CPU ticks (own and reaped children's) of every process that is not ours,
+    by pid: (start time, ticks).
 
-    Ours are this process and its descendants. Left out: kernel threads, and
-    init, which also reaps our sandboxes' orphans (bwrap leaves its inner
-    process to it). Processes that start or end in between are missed too, so
-    `others_since` is a lower bound on other users' load (CPU that ours use but
-    escapes getrusage makes "busy minus ours" useless as an upper bound)."""
-    procs: dict[int, tuple[int, int, int]] = {}
+    Ours are this process and its descendants. Left out: kernel threads; init,
+    which also reaps our sandboxes' orphans (bwrap leaves its inner process to
+    it, so getrusage misses our sandboxes' CPU and "busy minus ours" is no
+    measure); and processes under a sandbox uid, which may be such orphans
+    (other users' sandboxed runs still count, in the CPU of their parents once
+    reaped)."""
+    procs: dict[int, tuple[int, int, int, int]] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
         try:
             text = Path(entry.path, "stat").read_text()
+            uid = entry.stat().st_uid
         except OSError:
             continue
         f = text[text.rindex(")") + 2 :].split()  # f[0] is field 3 (state)
-        procs[int(entry.name)] = (int(f[1]), int(f[19]), sum(int(x) for x in f[11:15]))
+        procs[int(entry.name)] = (int(f[1]), int(f[19]), sum(int(x) for x in f[11:15]), uid)
     me = os.getpid()
 
     def ours(pid: int) -> bool:
@@ -168,23 +171,27 @@ def others_mark() -> tuple[dict[int, tuple[int, int]], float]:
             pid = procs[pid][0]
         return False
 
+    sandbox_uids = range(UID_BASE, UID_BASE + UID_SLOTS)
     others = {
         pid: (start, ticks)
-        for pid, (ppid, start, ticks) in procs.items()
-        if pid > 2 and ppid != 2 and not ours(pid)
+        for pid, (ppid, start, ticks, uid) in procs.items()
+        if pid > 2 and ppid != 2 and uid not in sandbox_uids and not ours(pid)
     }
     return others, time.monotonic()
 
 
 def others_since(mark: tuple[dict[int, tuple[int, int]], float]) -> float:
-    """CPU used by other processes since `mark` (see others_mark), % of one core."""
+    """CPU used by other processes since `mark` (see others_mark), % of one core:
+    the growth of those alive then, and all of those started since. Processes
+    that started and ended in between count only once their parent reaps them."""
     before, wall = mark
     now, _ = others_mark()
-    ticks = sum(
-        now[pid][1] - before[pid][1]
-        for pid in now
-        if pid in before and before[pid][0] == now[pid][0]
-    )
+    ticks = 0
+    for pid, (start, used) in now.items():
+        if pid in before and before[pid][0] == start:
+            ticks += used - before[pid][1]
+        else:
+            ticks += used  # started since the mark
     return ticks / os.sysconf("SC_CLK_TCK") / max(time.monotonic() - wall, 1e-3) * 100
 
 
