@@ -202,7 +202,10 @@ class _Handler(BaseHTTPRequestHandler):
                 parts.append(self.rfile.read(size))
                 self.rfile.readline()
         length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length > 0 else b""
+        data = self.rfile.read(length) if length > 0 else b""
+        if len(data) < length:  # the client died mid-request (SIGKILL): nothing was asked
+            raise _ClientGone
+        return data
 
     def _dispatch(self) -> None:
         exchange = _Exchange(self)
