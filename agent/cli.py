@@ -171,6 +171,19 @@ def eval_command(
         render_evaluation(report)
 
 
+class Duration(click.ParamType):
+    """A duration option (`90`, `10m`, `1h`), in seconds; a bad one is a one-line error."""
+
+    name = "duration"
+
+    def convert(self, value, param, ctx):
+        from agent.config import parse_duration
+
+        if isinstance(value, float):
+            return value
+        return parse_duration(value, param.opts[0] if param else "duration")
+
+
 def run_options(command):
     """The options every command that runs the agent takes (see agent/config.py)."""
     options = [
@@ -185,6 +198,12 @@ def run_options(command):
         click.option("--base-url", help="OpenAI-compatible server for openai:NAME (vLLM, ...)."),
         click.option("--seed", type=int, help="Model seed (and batch --shuffle order)."),
         click.option("--budget-usd", type=float, help="Stop new model calls once spent."),
+        click.option(
+            "--time-budget",
+            type=Duration(),
+            help="Start no new proposal after this long (90, 10m, 1h); the best so far "
+            "is confirmed and kept.",
+        ),
         click.option(
             "--target-cpu", type=click.Choice(["native", "x86-64", "x86-64-v2", "x86-64-v3"])
         ),

@@ -10,6 +10,7 @@ providers read them from the environment when they are created.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -39,6 +40,7 @@ class RunConfig:
     confirm_seconds: float = 60.0  # cap on timing the winner to ±1%
     differential: int = 200  # generated inputs per candidate (0: off)
     feedback_tokens: int = 6000  # budget for the revise feedback
+    time_budget: float | None = None  # seconds; no new proposal starts after it
     prices: dict = field(default_factory=dict)  # "provider:model" -> [usd per 1M in, out]
 
 
@@ -46,11 +48,26 @@ FIELDS = {f.name: f for f in fields(RunConfig)}
 USER_CONFIG = Path.home() / ".config" / "asm-superopt" / "agent.toml"
 
 
+def parse_duration(text: Any, what: str = "time budget") -> float:
+    """Seconds from `90`, `90s`, `10m`, `1h` or `1h30m`; BadInput unless positive."""
+    raw = str(text).strip().lower()
+    match = re.fullmatch(r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s?)?", raw)
+    if not raw or match is None:
+        raise BadInput(f"{what} {text!r} is not a duration (say 90, 90s, 10m or 1h)")
+    hours, minutes, seconds = (float(g) if g else 0.0 for g in match.groups())
+    total = hours * 3600 + minutes * 60 + seconds
+    if total <= 0:
+        raise BadInput(f"{what} must be positive, not {text!r}")
+    return total
+
+
 def _coerce(name: str, value: Any, where: str) -> Any:
     """Convert a raw value (a string from the environment, a TOML value) to the field's type."""
     kind = FIELDS[name].type
     if value is None:
         return None
+    if name == "time_budget":
+        return parse_duration(value, f"{where}: time_budget")
     try:
         if "dict" in kind:
             if not isinstance(value, dict):
