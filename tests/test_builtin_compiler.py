@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import dataclasses
 
-from agent.builtin import compiler
+import pytest
+
+from agent.builtin import compiler, cpu
 from tests.conftest import EXAMPLES, needs_sandbox
 from tests.test_builtin_helpers import needs_gcc
 from tools.sandbox import Sandbox
 from tools.task import Compare, load_task
 
+# Floating point without a float type in sight: a*b - c on converted integers,
+# which -march with FMA fuses into one rounding.
+FUSABLE = r"""#include <stdio.h>
+int main(void) {
+    long a, b, c;
+    if (scanf("%ld %ld %ld", &a, &b, &c) != 3) return 1;
+    printf("%.17g\n", a * 0.1 * (b * 0.1) - c * 0.01);
+    return 0;
+}
+"""
 FLOATY = r"""#include <stdio.h>
 int main(void) { double x; scanf("%lf", &x); printf("%f\n", x * x + x); return 0; }
 """
@@ -20,7 +32,8 @@ def test_variants_cover_levels_march_unrolling_and_pgo():
     found = {v.slug for v in compiler.variants(task, "native")}
     assert {"gcc-O3-native", "gcc-O2-native", "gcc-O3-native-unroll", "gcc-O3-noplt"} <= found
     assert {"gcc-O3-native-pgo", "gcc-O3-pgo"} <= found
-    assert all("-ffp-contract=off" not in v.flags for v in compiler.variants(task, "native"))
+    march = [v for v in compiler.variants(task, "native") if "-march=native" in v.flags]
+    assert all("-ffp-contract=off" in v.flags for v in march)  # harmless on integer code
     assert {v.slug for v in compiler.variants(task, "x86-64-v3")} >= {"gcc-O3-x86-64-v3"}
 
 
@@ -56,3 +69,31 @@ def test_pgo_runs_the_tests_in_the_sandbox_and_uses_the_profile():
     pgo = compiler.compile_variant(task, compiler.Variant("gcc", ("-O3",), pgo=True), sandbox)
     assert plain is not None and pgo is not None
     assert pgo != plain  # the profile changed the code (a missing profile is an error)
+
+
+def _outputs(asms: list[str], sandbox: Sandbox, data: bytes) -> list[bytes]:
+    from tools.build import build
+
+    binaries = [build(asm, sandbox).binary for asm in asms]
+    with sandbox.session(binaries) as session:
+        session.set_input(data)
+        return [session.run(i).stdout for i in range(len(binaries))]
+
+
+@pytest.mark.skipif("fma" not in cpu.native_features(), reason="this CPU has no FMA")
+@needs_sandbox
+@needs_gcc
+def test_march_recompiles_keep_float_results_bit_identical():
+    task = dataclasses.replace(load_task(EXAMPLES / "collatz" / "prog.s"), source=FUSABLE)
+    sandbox = Sandbox(task.limits)
+    o3 = compiler.compile_variant(task, compiler.Variant("gcc", ("-O3",)), None)
+    fused = compiler.compile_variant(task, compiler.Variant("gcc", ("-O3", "-march=native")), None)
+    ours = [
+        compiler.compile_variant(task, v, None)
+        for v in compiler.variants(task, "native")
+        if "-march=native" in v.flags and not v.pgo
+    ]
+    assert ours and None not in (o3, fused, *ours)
+    outputs = _outputs([o3, fused, *ours], sandbox, b"3 3 9\n")
+    assert outputs[1] != outputs[0]  # -march=native alone changes the printed result
+    assert all(out == outputs[0] for out in outputs[2:])

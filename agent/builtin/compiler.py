@@ -11,9 +11,11 @@ candidate always used one).
 Why sound: it is the same C program through the same compiler, under flags
 that keep the language semantics. Floating point is the exception that needs
 care: `-march` with FMA lets gcc contract a*b+c into one rounding, and
--ffast-math relaxes IEEE semantics; so a program that uses floating point gets
-`-ffp-contract=off` unless its output is compared with a tolerance
-(`compare.mode == "float"`), and only then is -ffast-math tried. The user's own
+-ffast-math relaxes IEEE semantics; so every `-march` variant gets
+`-ffp-contract=off` unless the output is compared with a tolerance
+(`compare.mode == "float"`), and only then is -ffast-math tried. The flag goes
+on whether or not the source looks like floating point: `a * 0.1 - c * 0.01`
+on integers names no float type, yet fuses (a no-op for integer code). The user's own
 source is compiled on the host; only the instrumented binary (which runs the
 program) runs in the sandbox.
 """
@@ -55,11 +57,12 @@ class Variant:
         """A short pass name for notes: `gcc-O3-native-unroll-pgo`."""
         words = [self.compiler]
         for flag in self.flags:
+            if flag == "-ffp-contract=off":
+                continue  # goes with every exact -march variant: not a choice to name
             words.append(
                 {
                     "-funroll-loops": "unroll",
                     "-fno-plt": "noplt",
-                    "-ffp-contract=off": "nofma",
                     "-ffast-math": "fastmath",
                 }.get(flag, flag.lstrip("-").replace("march=", ""))
             )
@@ -85,7 +88,7 @@ def variants(task: Task, target: str) -> list[Variant]:
     march = cpu.march(target)
     fp = uses_float(task.source)
     tolerant = task.compare.mode == "float"
-    extra: tuple[str, ...] = ("-ffp-contract=off",) if fp and not tolerant else ()
+    extra: tuple[str, ...] = () if tolerant else ("-ffp-contract=off",)
     base = [
         (("-O3", march), False),
         (("-O3", march), True),
