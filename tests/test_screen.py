@@ -1,0 +1,79 @@
+"""tools/screen.py: valgrind memcheck and an ASan+UBSan build, in the sandbox,
+report undefined behaviour that agreeing -O0/-O3 outputs hide."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tests.conftest import needs_sandbox
+from tools.sandbox import Sandbox
+from tools.screen import screen
+
+needs_valgrind = pytest.mark.skipif(shutil.which("valgrind") is None, reason="no valgrind")
+
+# Prints a[7] after setting a[0..3]: -O0 and -O3 both printed 0 here.
+UNINIT = """#include <stdio.h>
+int main(void) {
+    int a[10], n;
+    if (scanf("%d", &n) != 1) return 1;
+    for (int i = 0; i < n && i < 10; i++) a[i] = i;
+    printf("%d\\n", a[7]);
+    return 0;
+}
+"""
+OVERFLOW = """#include <stdio.h>
+int main(void) {
+    int n;
+    if (scanf("%d", &n) != 1) return 1;
+    int m = n + 1;
+    printf("%d\\n", m > n);
+    return 0;
+}
+"""
+OUT_OF_BOUNDS = """#include <stdio.h>
+int a[4];
+int main(void) { int n; if (scanf("%d", &n) != 1) return 1; printf("%d\\n", a[n]); return 0; }
+"""
+CLEAN = """#include <math.h>
+#include <stdio.h>
+int main(void) {
+    int n;
+    if (scanf("%d", &n) != 1) return 1;
+    double s = 0;
+    for (int i = 1; i <= n; i++) s += sqrt(i);
+    printf("%.3f\\n", s);
+    return 0;
+}
+"""
+
+
+@needs_valgrind
+@needs_sandbox
+def test_memcheck_reports_an_uninitialised_read_with_its_line():
+    reason = screen(UNINIT, [("small", b"4\n")], Sandbox())
+    assert reason.startswith("memcheck on small: ")
+    assert "uninitialised value" in reason and "(prog.c:6)" in reason
+
+
+@needs_valgrind
+@needs_sandbox
+def test_the_sanitizers_report_signed_overflow_and_out_of_bounds():
+    sandbox = Sandbox()
+    overflow = screen(OVERFLOW, [("ok", b"5\n"), ("max", b"2147483647\n")], sandbox)
+    assert overflow.startswith("sanitizers on max: signed integer overflow"), overflow
+    assert "(prog.c:5)" in overflow
+    bounds = screen(OUT_OF_BOUNDS, [("1", b"4\n")], sandbox)
+    assert bounds.startswith("sanitizers on 1: ") and "out of bounds" in bounds, bounds
+
+
+@needs_valgrind
+@needs_sandbox
+def test_a_clean_program_passes_and_a_slow_one_is_not_called_clean():
+    from tools.screen import ScreenOptions
+
+    sandbox = Sandbox()
+    assert screen(CLEAN, [("1", b"1000\n"), ("2", b"5\n")], sandbox, ("-lm",)) == ""
+    slow = screen(CLEAN, [("big", b"400000000\n")], sandbox, ("-lm",), ScreenOptions(timeout_s=1))
+    assert slow == "sanitizers did not finish on big within 1 s"
