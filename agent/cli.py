@@ -379,12 +379,13 @@ def report_command(folder, export_trajectories):
     """Rebuild a batch's summary (summary.json, summary.md, plot) from results.jsonl,
     or print a run folder's report."""
     from agent.batch import render_batch_summary
-    from agent.summary import RESULTS, write_summary
+    from agent.batch.results import RESULTS
+    from agent.batch.summary import write_summary
 
     if (folder / RESULTS).exists() or (folder / "batch.json").exists():
         summary = write_summary(folder)
         if export_trajectories:
-            from agent.reward import export_trajectories as export
+            from agent.batch.reward import export_trajectories as export
 
             export(folder, export_trajectories)
         render_batch_summary(summary, folder)
@@ -392,7 +393,7 @@ def report_command(folder, export_trajectories):
         from agent.render import render_run_summary
 
         if export_trajectories:
-            from agent.reward import export_trajectories as export
+            from agent.batch.reward import export_trajectories as export
 
             export(folder, export_trajectories)
         render_run_summary(json.loads((folder / "report.json").read_text()), folder)
@@ -434,7 +435,7 @@ def suite_build_command(src, out, timeout_s, sandbox_mode, jobs):
     """Turn C programs with inputs (NAME.c + NAME/*.in, or a folder per program)
     into task folders; drop, with a reason, those that do not compile, crash,
     time out, print different output across runs or between -O0 and -O3."""
-    from agent.suite import build_suite, render_build
+    from agent.batch.suite import build_suite, render_build
 
     result = build_suite(src, out, timeout_s=timeout_s, sandbox_mode=sandbox_mode, jobs=jobs)
     render_build(result, out)

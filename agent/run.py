@@ -45,7 +45,7 @@ def make_context(
     task: Task, config: RunConfig, run_dir: Path, budget: Budget | None = None
 ) -> RunContext:
     """Everything a run needs. `budget` is shared when given (a batch gives its
-    tasks one spend, see agent/batch.py); otherwise the run gets its own."""
+    tasks one spend, see agent/batch/program.py); otherwise the run gets its own."""
     sandbox = Sandbox(task.limits, config.sandbox)
     budget = budget if budget is not None else Budget(config.budget_usd)
     holder: dict = {}

@@ -361,7 +361,7 @@ def test_bad_usage_exits_2(tmp_path):
 
 
 def test_results_log_cuts_a_torn_line_and_the_reader_skips_it(tmp_path):
-    from agent.summary import ResultsLog, read_results
+    from agent.batch.results import ResultsLog, read_results
 
     path = tmp_path / "results.jsonl"
     path.write_bytes(b'{"task": "a", "status": "done"}\n{"task": "b", "sta')
@@ -390,7 +390,7 @@ def _line(name, *, correct, speedup=1.0, faster=False, best=None, status="done")
 
 
 def test_metrics_follow_the_papers_clamp_and_count_incorrect_as_one():
-    from agent.summary import render_markdown, summarize
+    from agent.batch.summary import render_markdown, summarize
 
     lines = [
         _line("a", correct=True, speedup=2.0, faster=True, best=2.0),

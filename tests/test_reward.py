@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from agent.reward import compute_score, reward_from_report, run_trajectories
+from agent.batch.reward import compute_score, reward_from_report, run_trajectories
 from tests.conftest import DATA, EXAMPLES, needs_sandbox
 from tests.llm_servers import fenced
 

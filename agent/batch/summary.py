@@ -1,7 +1,7 @@
 """A batch's results: `results.jsonl` in, `summary.json`, `summary.md` and a plot out.
 
 `results.jsonl` has one line per task (`task`, `status`, then the task's
-`report.json` fields, see agent/batch.py). It is appended with one write per
+`report.json` fields, see agent/batch/program.py). It is appended with one write per
 line and fsync'd, so after a kill the file holds whole lines plus at most one
 torn last line, which `read_results` skips.
 
@@ -33,83 +33,15 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import statistics
 from collections import Counter
 from pathlib import Path
 
-RESULTS = "results.jsonl"
+from agent.batch.results import REQUEST, RESULTS, read_results
+
 SUMMARY_JSON = "summary.json"
 SUMMARY_MD = "summary.md"
 PLOT = "speedups.png"
-
-
-# -- results.jsonl -----------------------------------------------------------
-
-
-def read_results(path: Path) -> list[dict]:
-    """Every whole line of a results file, first occurrence of each task only;
-    a torn or unparsable line (a kill in the middle of a write) is skipped."""
-    if not path.exists():
-        return []
-    seen: set[str] = set()
-    lines = []
-    for raw in path.read_bytes().split(b"\n"):
-        if not raw.strip():
-            continue
-        try:
-            line = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            continue
-        if not isinstance(line, dict) or "task" not in line or line["task"] in seen:
-            continue
-        seen.add(line["task"])
-        lines.append(line)
-    return lines
-
-
-class ResultsLog:
-    """Appends one line per finished task: a single write, flush and fsync each,
-    so a line is on disk whole before the next task is reported."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._repair()
-        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-
-    def _repair(self) -> None:
-        """Cut a torn last line (no newline at the end) so the next line starts clean."""
-        if not self.path.exists():
-            return
-        data = self.path.read_bytes()
-        if data and not data.endswith(b"\n"):
-            keep = data.rfind(b"\n") + 1
-            with self.path.open("r+b") as f:
-                f.truncate(keep)
-                f.flush()
-                os.fsync(f.fileno())
-
-    def append(self, line: dict) -> None:
-        data = (json.dumps(line, separators=(",", ":")) + "\n").encode()
-        view = memoryview(data)
-        while view:  # one write for any sane line; loop only on a short write
-            view = view[os.write(self._fd, view) :]
-        os.fsync(self._fd)
-
-    def close(self) -> None:
-        os.close(self._fd)
-
-
-def rewrite_results(path: Path, lines: list[dict]) -> None:
-    """Replace the results file atomically (used to drop error lines for a retry)."""
-    tmp = path.with_suffix(".jsonl.tmp")
-    with tmp.open("wb") as f:
-        for line in lines:
-            f.write((json.dumps(line, separators=(",", ":")) + "\n").encode())
-        f.flush()
-        os.fsync(f.fileno())
-    tmp.replace(path)
 
 
 # -- metrics -----------------------------------------------------------------
@@ -400,7 +332,7 @@ def write_summary(
     """Rebuild summary.json, summary.md and (with `plot`, when matplotlib is
     installed) the plot from results.jsonl."""
     if meta is None:
-        request = out / "batch.json"
+        request = out / REQUEST
         meta = {}
         if request.exists():
             saved = json.loads(request.read_text())

@@ -35,13 +35,28 @@ import time
 from collections import deque
 from pathlib import Path
 
-from agent.batch import TOKEN, Job, Plan, error_line, make_token, prepare_run_dir, run_program
+from agent.batch.jobs import Job
+from agent.batch.plan import Plan
+from agent.batch.program import error_line, run_program
+from agent.batch.rundir import prepare_run_dir
 from agent.config import RunConfig
 from agent.models import Budget
 from tools.errors import BadInput
 
 RESOURCE = "bench_slot"
 FORWARDED_ENV = ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_BASE_URL")
+TOKEN = ".batch-token"  # in the batch folder: see make_token
+
+
+def make_token(out: Path) -> str:
+    """A random token in the batch folder: a Ray worker that can read it shares
+    our filesystem and works in place; one that cannot gets the files shipped."""
+    path = out / TOKEN
+    if path.exists():
+        return path.read_text().strip()
+    token = os.urandom(16).hex()
+    path.write_text(token)
+    return token
 
 
 def pack(folder: Path) -> bytes:
