@@ -207,6 +207,12 @@ def run_options(command):
         click.option(
             "--target-cpu", type=click.Choice(["native", "x86-64", "x86-64-v2", "x86-64-v3"])
         ),
+        click.option(
+            "--reply-format",
+            type=click.Choice(["auto", "whole", "edits"]),
+            help="What prompts ask models for: a whole file, or SEARCH/REPLACE edits "
+            "(default auto: edits above edit_threshold, 300 lines).",
+        ),
         click.option("--sandbox", "sandbox_mode", type=click.Choice(["bwrap", "none"])),
         click.option("--verbose", is_flag=True, help="Print the effective configuration."),
     ]

@@ -40,6 +40,8 @@ class RunConfig:
     confirm_seconds: float = 60.0  # cap on timing the winner to ±1%
     differential: int = 200  # generated inputs per candidate (0: off)
     feedback_tokens: int = 6000  # budget for the revise feedback
+    reply_format: str = "auto"  # prompts ask for: auto (edits above edit_threshold), whole, edits
+    edit_threshold: int = 300  # lines of assembly above which `auto` asks for edits
     time_budget: float | None = None  # seconds; no new proposal starts after it
     prices: dict = field(default_factory=dict)  # "provider:model" -> [usd per 1M in, out]
 
@@ -141,6 +143,8 @@ def _validate(c: RunConfig) -> None:
         (c.budget_usd is None or c.budget_usd >= 0, "budget_usd must not be negative"),
         (c.request_timeout > 0 and c.call_deadline > 0, "timeouts must be positive"),
         (c.sandbox in ("bwrap", "none"), "sandbox must be bwrap or none"),
+        (c.reply_format in ("auto", "whole", "edits"), "reply_format must be auto, whole or edits"),
+        (c.edit_threshold >= 0, "edit_threshold must not be negative"),
         (
             c.target_cpu in ("native", "x86-64", "x86-64-v2", "x86-64-v3"),
             "target_cpu must be native, x86-64, x86-64-v2 or x86-64-v3",

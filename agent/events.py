@@ -59,6 +59,8 @@ class CandidateProposed(Event):
     note: str
     reply: str = ""  # the model's reply, trimmed
     reasoning: str = ""
+    reply_format: str = ""  # "whole" | "edits" ("" for the built-in optimizer)
+    edit_blocks: int = 0  # SEARCH/REPLACE blocks in an edits reply
 
 
 @dataclass(frozen=True)

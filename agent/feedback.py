@@ -22,13 +22,16 @@ def speedup_text(report: dict) -> str:
     return f"{report['speedup']:.3f}x [95% CI {low:.3f}, {high:.3f}] over the baseline"
 
 
-def outcome(report: dict | None) -> str:
-    """One line: what became of a proposal."""
+def outcome(report: dict | None, extra: dict | None = None) -> str:
+    """One line: what became of a proposal (`extra`: the proposal's, which
+    says whether its reply was edits and why they were not applied)."""
+    extra = extra or {}
     if report is None:
-        return "no assembly in the reply"
+        return extra.get("edit_summary") or "no assembly in the reply"
     if not report["assembled"]:
         first = report["errors"][0] if report["errors"] else {"message": "?"}
-        return f"does not assemble ({first['message']})"
+        edited = "the edited file " if extra.get("reply_format") == "edits" else ""
+        return f"{edited}does not assemble ({first['message']})"
     failure = report.get("first_failure")
     if failure:
         return f"{failure['reason']} on test {failure['test']}"
@@ -45,8 +48,14 @@ def outcome(report: dict | None) -> str:
     return text + (f" ({decision})" if decision else " (not significantly faster)")
 
 
-def feedback_from(report: dict | None, hint: str = "", no_code_reply: str = "") -> Feedback:
-    """Feedback about one evaluated proposal (or a reply with no code)."""
+def feedback_from(
+    report: dict | None, hint: str = "", no_code_reply: str = "", extra: dict | None = None
+) -> Feedback:
+    """Feedback about one evaluated proposal (or a reply with no code, or
+    edits that could not be applied: `extra` is the proposal's)."""
+    extra = extra or {}
+    if report is None and extra.get("edit_error"):
+        return Feedback(edits=extra["edit_error"], hint=hint)
     if report is None:
         excerpt = no_code_reply.strip()[:300]
         return Feedback(
@@ -63,6 +72,13 @@ def feedback_from(report: dict | None, hint: str = "", no_code_reply: str = "") 
         + (f"   [{e['text']}]" if e.get("text") else "")
         for e in report.get("errors", [])
     )
+    if errors and extra.get("reply_format") == "edits":
+        blocks = extra.get("edit_blocks", 0)
+        errors = (
+            f"Your {blocks} edit block{'s' if blocks != 1 else ''} applied, but the file they "
+            "produced does not assemble (line numbers below are of that file):",
+            *errors,
+        )
     failure = report.get("first_failure")
     failure_text = ""
     if failure:
@@ -105,6 +121,7 @@ def render_feedback(feedback: Feedback, budget_tokens: int) -> str:
     """The feedback as text within about `budget_tokens`, trimming the largest
     parts first."""
     parts = {
+        "Your edits were not applied": feedback.edits,
         "Assembler errors": "\n".join(feedback.errors),
         "Failing test": feedback.failure,
         "Hot lines of your proposal (share of CPU samples)": "\n".join(feedback.hot_lines),

@@ -154,6 +154,8 @@ async def propose(state: BranchState, runtime: Runtime[RunContext]) -> dict:
                 note=proposal.note,
                 reply=proposal.reply[:4000],
                 reasoning=str(proposal.extra.get("reasoning", ""))[:4000],
+                reply_format=proposal.extra.get("reply_format", ""),
+                edit_blocks=proposal.extra.get("edit_blocks", 0),
             )
         )
     return {"iteration": i, "last": {"proposal": str(record_path.relative_to(ctx.run_dir))}}
@@ -192,12 +194,14 @@ async def evaluate_node(state: BranchState, runtime: Runtime[RunContext]) -> dic
     emit(ev.CandidateEvaluated(branch=b, iteration=i, report=report_rel or "", **summary["event"]))
     history = [
         *state.get("history", []),
-        asdict(Attempt(i, record.get("note", "")[:200], outcome(report))),
+        asdict(Attempt(i, record.get("note", "")[:200], outcome(report, record["extra"]))),
     ]
     update: dict = {
         "history": history,
         "last": {**state["last"], "report": report_rel},
-        "feedback": asdict(feedback_from(report, ctx.take_hints(b), record.get("reply", ""))),
+        "feedback": asdict(
+            feedback_from(report, ctx.take_hints(b), record.get("reply", ""), record["extra"])
+        ),
     }
     best = state.get("best")
     if summary["candidate"] and score(summary["candidate"]) > score(best):
@@ -218,7 +222,11 @@ def _summary(report: dict | None, record: dict, iteration: int, report_rel: str 
     a correct, significantly faster, non-trivial improvement."""
     if report is None:
         status = "error" if record["extra"].get("error") else "no code"
-        detail = record["extra"].get("error") or "the reply held no complete assembly"
+        detail = (
+            record["extra"].get("error")
+            or record["extra"].get("edit_summary")
+            or "the reply held no complete assembly"
+        )
         event = dict(
             status=status,
             assembled=False,
@@ -243,7 +251,7 @@ def _summary(report: dict | None, record: dict, iteration: int, report_rel: str 
         speedup_ci=report["speedup_ci"],
         faster=report["faster"],
         verified=report["verified"],
-        detail=outcome(report)[:300],
+        detail=outcome(report, record["extra"])[:300],
         decision=(report.get("timing") or {}).get("decision", ""),
         seconds=report.get("seconds", {}),
     )

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 from agent.config import RunConfig
+from agent.edits import read_reply
 from agent.proposer import Proposal, ProposalRequest
-from tools.asm import extract_assembly
 from tools.errors import BadInput
 
 # USD per million tokens (input, output). Override or extend with
@@ -179,7 +179,13 @@ class ChatProposer:
             return Proposal(
                 None, note="budget exhausted", model=self.spec, extra={"stop": "budget"}
             )
-        prompt = messages(request, self._baseline_profile(), self.config.feedback_tokens)
+        prompt = messages(
+            request,
+            self._baseline_profile(),
+            self.config.feedback_tokens,
+            self.config.reply_format,
+            self.config.edit_threshold,
+        )
         model = self._factory(request.temperature, request.seed)
         started = time.monotonic()
         try:
@@ -201,8 +207,11 @@ class ChatProposer:
         rates = price(self.spec, self.config.prices)
         cost = (tokens_in * rates[0] + tokens_out * rates[1]) / 1e6 if rates else 0.0
         self.budget.add(tokens_in, tokens_out, cost)
+        # A whole file, or edits applied to the file the prompt showed; edits
+        # that do not apply are feedback for the next prompt, never a crash.
+        parsed = read_reply(text, request.current)
         return Proposal(
-            asm=extract_assembly(text),
+            asm=parsed.asm,
             reply=text,
             note=_summary(text),
             model=self.spec,
@@ -215,6 +224,10 @@ class ChatProposer:
                 "seconds": time.monotonic() - started,
                 "prompt": [list(m) for m in prompt],
                 "price_known": rates is not None,
+                "reply_format": parsed.format,
+                "edit_blocks": parsed.blocks,
+                "edit_error": parsed.feedback,
+                "edit_summary": parsed.summary if parsed.errors else "",
             },
         )
 
@@ -231,7 +244,7 @@ async def _close(model) -> None:
 
 def _summary(text: str) -> str:
     """The reply's first sentence of prose, as a short note for the history."""
-    prose = text.split("```", 1)[0].strip().replace("\n", " ")
+    prose = text.split("```", 1)[0].split("<<<<<", 1)[0].strip().replace("\n", " ")
     return (prose[:157] + "...") if len(prose) > 160 else prose
 
 

@@ -2,6 +2,11 @@
 
 `string.Template.substitute` raises on a placeholder with no value, so a
 template and the code that fills it cannot drift apart silently.
+
+Two reply formats: small files are asked for whole (`propose`, `revise`);
+files above the edit threshold are asked for SEARCH/REPLACE edits
+(`propose_edits`, `revise_edits`), shown verbatim so that SEARCH text copied
+from them matches, with the baseline's hot code beside them.
 """
 
 from __future__ import annotations
@@ -28,22 +33,40 @@ def _source_section(request: ProposalRequest) -> str:
     return f"\nThe C source it was compiled from:\n\n```c\n{request.task.source.rstrip()}\n```\n"
 
 
-def messages(request: ProposalRequest, baseline_profile: str, feedback_tokens: int) -> list:
+def asks_for_edits(assembly: str, reply_format: str, edit_threshold: int) -> bool:
+    """Whether the prompt for `assembly` asks for edits rather than a whole file."""
+    if reply_format == "auto":
+        return assembly.count("\n") > edit_threshold
+    return reply_format == "edits"
+
+
+def messages(
+    request: ProposalRequest,
+    baseline_profile: str,
+    feedback_tokens: int,
+    reply_format: str = "auto",
+    edit_threshold: int = 300,
+) -> list:
     """(role, text) pairs for the chat model: system, then propose or revise."""
-    system = template("system").substitute(target_cpu=request.target_cpu)
+    edits = asks_for_edits(request.current, reply_format, edit_threshold)
+    system = template("system").substitute(
+        target_cpu=request.target_cpu,
+        reply_rules=template("reply_edits" if edits else "reply_whole").template.rstrip(),
+    )
+    suffix = "_edits" if edits else ""
+    common = dict(
+        source_section=_source_section(request),
+        assembly=request.current.rstrip(),
+        lines=request.current.count("\n"),
+        profile=baseline_profile or "(no profile)",
+    )
     if request.feedback is None:
-        user = template("propose").substitute(
-            source_section=_source_section(request),
-            lines=request.current.count("\n"),
-            assembly=request.current.rstrip(),
-            profile=baseline_profile or "(no profile)",
-        )
+        user = template("propose" + suffix).substitute(common)
     else:
-        user = template("revise").substitute(
-            source_section=_source_section(request),
+        user = template("revise" + suffix).substitute(
+            common,
             history=render_history(request.history),
             feedback=render_feedback(request.feedback, feedback_tokens),
             best_speedup=request.current_speedup or "the baseline itself",
-            assembly=request.current.rstrip(),
         )
     return [("system", system), ("human", user)]

@@ -33,6 +33,7 @@ class Feedback:
     hot_functions: tuple[str, ...] = ()  # "61.0%  __vfscanf_internal (libc.so.6)"
     speedup: str = ""  # "1.12x [1.10, 1.14] over the baseline"
     hint: str = ""  # a human hint (TUI)
+    edits: str = ""  # why the reply's SEARCH/REPLACE edits were not applied, quoting them
 
 
 @dataclass(frozen=True)

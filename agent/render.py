@@ -144,6 +144,10 @@ class RunPrinter:
                 )
             case ev.CandidateProposed() if event.path is None:
                 say(_safe(f"  [b{event.branch} i{event.iteration}] no assembly: {event.note}"))
+            case ev.CandidateProposed() if event.reply_format == "edits":
+                plural = "s" if event.edit_blocks != 1 else ""
+                blocks = f"{event.edit_blocks} block{plural}"
+                say(f"  [b{event.branch} i{event.iteration}] edit: {blocks}")
             case ev.CandidateEvaluated():
                 mark = {"correct": "ok", "wrong": "WRONG", "not assembled": "ASM ERROR"}.get(
                     event.status, event.status.upper()

@@ -92,11 +92,25 @@ def write_outputs(ctx: RunContext, state: dict) -> dict:
             for r in results
         ],
         "iterations": sum(r["iterations"] for r in results),
-        "llm": ctx.budget.to_dict(),
+        "llm": {**ctx.budget.to_dict(), "by_reply_format": by_reply_format(ctx)},
         "seconds": run_seconds(ctx, confirm_seconds),
     }
     (ctx.run_dir / "report.json").write_text(json.dumps(full, indent=2))
     return full
+
+
+def by_reply_format(ctx: RunContext) -> dict:
+    """Model proposals and their output tokens per reply format ("whole",
+    "edits"): what edits save on big files shows here."""
+    totals: dict[str, dict] = {}
+    for path in sorted((ctx.run_dir / "proposals").glob("*.json")):
+        record = json.loads(path.read_text())
+        kind = (record.get("extra") or {}).get("reply_format")
+        if kind:
+            entry = totals.setdefault(kind, {"proposals": 0, "output_tokens": 0})
+            entry["proposals"] += 1
+            entry["output_tokens"] += record.get("output_tokens", 0)
+    return totals
 
 
 def run_seconds(ctx: RunContext, confirm_seconds: float) -> dict:

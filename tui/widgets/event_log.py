@@ -14,6 +14,9 @@ from agent import events as ev
 from tui.state import format_elapsed, printable
 
 FENCE = re.compile(r"```.*?(```|$)", re.DOTALL)
+EDIT_BLOCK = re.compile(
+    r"^\s*<{5,9}\s*SEARCH\b.*?(^\s*>{5,9}\s*REPLACE\b[^\n]*|\Z)", re.DOTALL | re.MULTILINE
+)
 MESSAGE_CHARS = 600
 
 
@@ -23,8 +26,8 @@ def clean(text: str) -> str:
 
 
 def prose(reply: str) -> str:
-    """A reply without its code blocks, trimmed."""
-    text = clean(FENCE.sub(" [code] ", reply))
+    """A reply without its code blocks and edit blocks, trimmed."""
+    text = clean(FENCE.sub(" [code] ", EDIT_BLOCK.sub(" [edit] ", reply)))
     return text if len(text) <= MESSAGE_CHARS else text[: MESSAGE_CHARS - 1] + "…"
 
 
@@ -89,6 +92,9 @@ class EventLog(RichLog):
             case ev.CandidateProposed():
                 what = "proposed" if event.path else "no assembly"
                 self.say(at, f"b{event.branch} i{event.iteration} {what}: {event.note}")
+                if event.reply_format == "edits":
+                    plural = "s" if event.edit_blocks != 1 else ""
+                    self.say(None, f"edit: {event.edit_blocks} block{plural}", "dim")
                 if event.reasoning:
                     self.say(None, f"reasoning: {prose(event.reasoning)}", "italic dim")
                 if event.reply and prose(event.reply):
