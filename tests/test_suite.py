@@ -30,6 +30,20 @@ static int f(int *a, float *b) { *a = 1; *b = 0.0f; return *a; }
 int main(void) { int x; scanf("%d", &x); printf("%d\\n", f(&x, (float *)&x)); }
 """,
     "no_inputs": SUM,
+    # Undefined behaviour that -O0 and -O3 agree on (checked below): only the
+    # screening (memcheck, then the sanitizers) can drop these.
+    "uninitialised": """#include <stdio.h>
+int main(void) {
+    int a[10], n;
+    if (scanf("%d", &n) != 1) return 1;
+    for (int i = 0; i < 4; i++) a[i] = n;
+    printf("%d\\n", a[7]);
+    return 0;
+}
+""",
+    "signed_overflow": """#include <stdio.h>
+int main(void) { int n; if (scanf("%d", &n) != 1) return 1; int m = n + 1; printf("%d\\n", m); }
+""",
 }
 REASONS = {
     "bad_syntax": "does not compile",
@@ -40,6 +54,8 @@ REASONS = {
     "aliasing_ub": "prints different output at -O0 and -O3 on 1",
     "no_inputs": "no input files",
     "wrong_expected": "output differs from the given 1.out",
+    "uninitialised": "memcheck on 1: conditional jump or move depends on uninitialised value(s)",
+    "signed_overflow": "sanitizers on 1: signed integer overflow: 2147483647 + 1 cannot be",
 }
 
 
@@ -75,7 +91,7 @@ def test_suite_build_keeps_good_programs_and_says_why_it_drops_the_rest(tmp_path
     for name, reason in REASONS.items():
         assert reason in dropped[name], (name, dropped[name])
         assert f"dropped  {name}: " in done.stdout
-    assert "2 tasks in" in done.stdout and "8 dropped" in done.stdout
+    assert "2 tasks in" in done.stdout and "10 dropped" in done.stdout
     assert sorted(p.name for p in suite.iterdir() if p.is_dir()) == ["squares", "sum"]
     assert (suite / "sum" / "tests" / "2.out").read_text() == "42\n"
     assert (suite / "squares" / "tests" / "small.out").read_text() == "1\n4\n9\n"
@@ -96,3 +112,20 @@ def test_suite_build_refuses_a_folder_without_programs(tmp_path):
     (tmp_path / "empty").mkdir()
     done = agent("suite", "build", tmp_path / "empty", "--out", tmp_path / "suite")
     assert done.returncode == 2 and "no C programs" in done.stderr
+
+
+@needs_sandbox
+def test_the_undefined_programs_print_the_same_at_o0_and_o3():
+    """So the -O0/-O3 comparison alone would keep them (the screening is needed)."""
+    from tools.build import build
+    from tools.sandbox import Sandbox
+    from tools.task import Task, rebuild_baseline
+
+    sandbox = Sandbox()
+    for name in ("uninitialised", "signed_overflow"):
+        shell = Task(name=name, asm="", tests=(), source=PROGRAMS[name])
+        binaries = [build(rebuild_baseline(shell, o).asm, sandbox).binary for o in ("-O0", "-O3")]
+        with sandbox.session(binaries) as session:
+            session.set_input(b"2147483647\n")
+            o0, o3 = session.run(0), session.run(1)
+        assert o0.ok and o3.ok and o0.stdout == o3.stdout, name

@@ -16,6 +16,11 @@ reason in SUITE/dropped.json, when it does not compile or link, has no input,
 crashes (a signal or a non-zero exit), times out, floods its output, prints
 different output across two runs, prints something else at -O0 than at -O3
 (undefined behaviour, usually), or differs from a given `.out`.
+
+A program that passes all that is screened for undefined behaviour the two
+outputs can hide (`tools.screen`: valgrind memcheck and an ASan+UBSan build,
+each on every input, in the sandbox): a report drops it with the tool, the
+input and the first error as its reason. `screening=None` skips that step.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tools.errors import BadInput
+from tools.screen import ScreenOptions, screen
 from tools.task import Limits, Task, _natural_key, rebuild_baseline
 
 LINK_FLAGS = ("-lm",)
@@ -107,9 +113,11 @@ def _run_issue(run, label: str, test: str, limits: Limits) -> str:
     return ""
 
 
-def check_program(program: Program, sandbox) -> tuple[Built, dict | None]:
-    """Compile, run and compare one program; returns the verdict and, when kept,
-    its files (asm, tests as {name: (input, output)})."""
+def check_program(
+    program: Program, sandbox, screening: ScreenOptions | None = None
+) -> tuple[Built, dict | None]:
+    """Compile, run, compare and (with `screening`) screen one program; returns
+    the verdict and, when kept, its files (asm, tests as {name: (input, output)})."""
     from tools.build import build
 
     name = program.name
@@ -167,6 +175,11 @@ def check_program(program: Program, sandbox) -> tuple[Built, dict | None]:
                 return Built(name, False, f"output differs from the given {expected.name}"), None
             tests[path.stem] = (data, first.stdout)
             slowest = max(slowest, first.cpu_us / 1000)
+    if screening is not None:
+        inputs = [(stem, data) for stem, (data, _) in tests.items()]
+        reason = screen(source, inputs, sandbox, LINK_FLAGS, screening)
+        if reason:
+            return Built(name, False, reason), None
     return Built(name, True, tests=len(tests), cpu_ms=round(slowest, 2)), {
         "source": source,
         "asm": asm3,
@@ -196,6 +209,7 @@ def build_suite(
     timeout_s: float = 10.0,
     sandbox_mode: str = "bwrap",
     jobs: int = 2,
+    screening: ScreenOptions | None = ScreenOptions(),  # noqa: B008 - frozen, never mutated
 ) -> dict:
     """Build SUITE from SRC; returns {"kept": [...], "dropped": [...]}, also written
     as SUITE/suite.json and SUITE/dropped.json."""
@@ -222,7 +236,7 @@ def build_suite(
 
     def one(program: Program) -> Built:
         try:
-            verdict, files = check_program(program, sandbox)
+            verdict, files = check_program(program, sandbox, screening)
         except Exception as exc:  # a sandbox failure on one program stops no other
             return Built(program.name, False, f"could not be checked: {type(exc).__name__}: {exc}")
         if files is not None:
@@ -246,6 +260,12 @@ def build_suite(
                 "compiler": gcc.splitlines()[0] if gcc else "gcc",
                 "baseline": "gcc -O3 -S",
                 "timeout_s": timeout_s,
+                "screened": (
+                    f"valgrind memcheck ({screening.memcheck_opt} -g) and "
+                    "-fsanitize=address,undefined, on every input"
+                    if screening
+                    else "no"
+                ),
                 "kept": kept,
                 "dropped": len(dropped),
             },
