@@ -77,3 +77,38 @@ def test_a_clean_program_passes_and_a_slow_one_is_not_called_clean():
     assert screen(CLEAN, [("1", b"1000\n"), ("2", b"5\n")], sandbox, ("-lm",)) == ""
     slow = screen(CLEAN, [("big", b"400000000\n")], sandbox, ("-lm",), ScreenOptions(timeout_s=1))
     assert slow == "sanitizers did not finish on big within 1 s"
+
+
+def _records(path, programs: dict[str, tuple[str, list[str]]]):
+    import json
+    import subprocess
+
+    with path.open("w") as f:
+        for name, (code, inputs) in programs.items():
+            o0 = subprocess.run(
+                ["gcc", "-O0", "-S", "-o", "-", "-x", "c", "-"],
+                input=code,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            info = {"inputs": inputs, "outputs": [""] * len(inputs), "c_code": code}
+            info["unoptimized_assembly"] = o0
+            f.write(json.dumps({"problem_id": name, "extra_info": info}) + "\n")
+    return path
+
+
+@needs_valgrind
+@needs_sandbox
+def test_batch_screening_turns_an_undefined_record_into_an_error_and_keeps_the_rest(tmp_path):
+    from agent.batch.jobs import discover
+    from agent.batch.screen import PREFIX, screen_jobs
+
+    data = _records(
+        tmp_path / "records.jsonl",
+        {"uninit": (UNINIT, ["4\n", "2\n"]), "clean": (CLEAN, ["100\n"])},
+    )
+    jobs = {j.name: j for j in screen_jobs(discover(data), workers=2)}
+    assert jobs["clean"].error is None
+    reason = jobs["uninit"].error
+    assert reason.startswith(PREFIX + "memcheck on ") and "uninitialised" in reason, reason
