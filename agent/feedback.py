@@ -121,7 +121,7 @@ def render_feedback(feedback: Feedback, budget_tokens: int) -> str:
     """The feedback as text within about `budget_tokens`, trimming the largest
     parts first."""
     parts = {
-        "Your edits were not applied": feedback.edits,
+        "Your edit blocks": feedback.edits,
         "Assembler errors": "\n".join(feedback.errors),
         "Failing test": feedback.failure,
         "Hot lines of your proposal (share of CPU samples)": "\n".join(feedback.hot_lines),

@@ -16,6 +16,7 @@ import pytest
 
 from agent.config import RunConfig, load_config
 from agent.edits import edit_reply
+from agent.feedback import feedback_from, outcome, render_feedback
 from agent.models import Budget, make_proposer
 from agent.proposer import ProposalRequest
 from tests.conftest import DATA, EXAMPLES, agent_env, needs_sandbox
@@ -203,7 +204,7 @@ def test_edit_replies_end_to_end_openai(tmp_path):
         for r in server.completion_requests
         if branch_iteration(r)[1] == 2
     }
-    assert "Your edits were not applied" in second[2]
+    assert "Your edit blocks:\nThe edit was not applied:" in second[2]
     assert "  | \tmovl\t$2, %ecx\n  | \txorl\t%esi, %esi" in second[2]  # the SEARCH lines
     assert "the most similar lines of the current best (lines 69-70)" in second[2]
     assert "matches 2 places" in second[3] and "  | \tcall\t__isoc99_scanf@PLT" in second[3]
@@ -262,3 +263,23 @@ def test_reply_format_from_the_environment_and_bad_values():
         load_config({}, env={"AGENT_REPLY_FORMAT": "diff"}, user_config=NOWHERE, cwd=NOWHERE.parent)
     done = agent("run", COLLATZ, "--reply-format", "diff")
     assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+def test_feedback_on_edits_says_what_became_of_them():
+    not_applied = {"reply_format": "edits", "edit_blocks": 2, "edit_error": "None of the 2 ...",
+                   "edit_summary": "edits not applied: block 1 of 2: ..."}  # fmt: skip
+    feedback = feedback_from(None, "", "<<<<<<< SEARCH ...", not_applied)
+    assert render_feedback(feedback, 6000).startswith("Your edit blocks:\nNone of the 2 ...")
+    assert outcome(None, not_applied) == "edits not applied: block 1 of 2: ..."
+    broken = {
+        "assembled": False,
+        "errors": [{"line": 47, "message": "invalid instruction suffix", "text": "retq %zmm99"}],
+    }
+    applied = {"reply_format": "edits", "edit_blocks": 1, "edit_error": ""}
+    text = render_feedback(feedback_from(broken, "", "", applied), 6000)
+    assert "edit block applied, but the file they produced does not assemble" in text
+    assert "line 47: invalid instruction suffix   [retq %zmm99]" in text
+    assert (
+        outcome(broken, applied) == "the edited file does not assemble (invalid instruction suffix)"
+    )
+    assert outcome(broken, {"reply_format": "whole"}).startswith("does not assemble")
