@@ -283,3 +283,29 @@ def test_feedback_on_edits_says_what_became_of_them():
         outcome(broken, applied) == "the edited file does not assemble (invalid instruction suffix)"
     )
     assert outcome(broken, {"reply_format": "whole"}).startswith("does not assemble")
+
+
+async def test_the_tui_log_shows_edit_blocks_not_the_reply():
+    from textual.app import App
+
+    from agent import events as event_types
+    from tui.widgets.event_log import EventLog
+
+    class LogApp(App):
+        def compose(self):
+            yield EventLog()
+
+    reply = "popcnt instead of the call.\n" + edit_reply(BIG_ASM, BIG_FAST) * 3
+    async with LogApp().run_test() as pilot:
+        log = pilot.app.query_one(EventLog)
+        log.add(
+            event_types.CandidateProposed(
+                branch=0, iteration=1, path="candidates/b0-i1.s", note="popcnt",
+                reply=reply, reply_format="edits", edit_blocks=3,
+            )
+        )  # fmt: skip
+        await pilot.pause()
+        texts = [text for _stamp, text, _style, _colour in log._entries]
+    assert "edit: 3 blocks" in texts
+    assert "reply: popcnt instead of the call. [edit] [edit] [edit]" in texts
+    assert not any("popcntq" in text for text in texts)
