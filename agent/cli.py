@@ -319,9 +319,16 @@ tui_command.params[:0] = [p for p in run_command.params if p.name != "resume_dir
     type=click.Path(path_type=Path),
     help="Write every model call (prompt, completion, evaluation, reward) as JSON lines.",
 )
+@click.option(
+    "--screen",
+    is_flag=True,
+    help="Dataset records: first run each program under valgrind memcheck and an "
+    "ASan+UBSan build on its inputs; leave out (as errors) those with undefined behaviour.",
+)
 @run_options
 def batch_command(
     suite,
+    screen,
     out,
     workers,
     executor,
@@ -364,6 +371,7 @@ def batch_command(
         only=tuple(only),
         baseline=baseline_mode,
         export_trajectories=export_trajectories,
+        screen=screen,
         overrides=given,
     )
     try:

@@ -92,7 +92,18 @@ def _records(path, programs: dict[str, tuple[str, list[str]]]):
                 text=True,
                 check=True,
             ).stdout
-            info = {"inputs": inputs, "outputs": [""] * len(inputs), "c_code": code}
+            binary = path.with_name(name)
+            subprocess.run(
+                ["gcc", "-O0", "-o", binary, "-x", "c", "-", "-lm"],
+                input=code,
+                text=True,
+                check=True,
+            )
+            outputs = [
+                subprocess.run([binary], input=i, capture_output=True, text=True).stdout
+                for i in inputs
+            ]
+            info = {"inputs": inputs, "outputs": outputs, "c_code": code}
             info["unoptimized_assembly"] = o0
             f.write(json.dumps({"problem_id": name, "extra_info": info}) + "\n")
     return path
@@ -112,3 +123,22 @@ def test_batch_screening_turns_an_undefined_record_into_an_error_and_keeps_the_r
     assert jobs["clean"].error is None
     reason = jobs["uninit"].error
     assert reason.startswith(PREFIX + "memcheck on ") and "uninitialised" in reason, reason
+
+
+@needs_valgrind
+@needs_sandbox
+def test_agent_batch_screen_leaves_out_the_undefined_record_with_its_reason(tmp_path):
+    from tests.llm_servers import OpenAIServer, Reply
+    from tests.test_batch import agent, model_args, results
+
+    data = _records(
+        tmp_path / "records.jsonl",
+        {"uninit": (UNINIT, ["4\n"]), "clean": (CLEAN, ["100\n"])},
+    )
+    with OpenAIServer(lambda body: Reply("I cannot improve this.")) as server:
+        done = agent("batch", data, "--screen", *model_args(server), "--out", tmp_path / "out")
+    assert done.returncode == 0, done.stderr
+    lines = results(tmp_path / "out")
+    assert lines["clean"]["status"] == "done"
+    assert lines["uninit"]["status"] == "error"
+    assert lines["uninit"]["error"].startswith("left out by --screen: memcheck on ")

@@ -47,6 +47,10 @@ class Recorder:
 def run_batch(opts: BatchOptions, progress=None) -> dict:
     """Plan, run what is left, write the summary; returns summary.json's content."""
     p = plan(opts)
+    if opts.screen and p.todo:
+        from agent.batch.screen import screen_jobs
+
+        p.todo = screen_jobs(p.todo, opts.workers, p.config.sandbox)
     save_plan(p)
     progress = progress or NullProgress()
     budget = Budget(p.config.budget_usd)

@@ -34,6 +34,7 @@ class BatchOptions:
     only: tuple[str, ...] = ()
     baseline: str | None = None  # dataset | O3 | O2 (None: per kind, see default_mode)
     export_trajectories: Path | None = None
+    screen: bool = False  # leave out records whose program shows undefined behaviour
     overrides: dict = field(default_factory=dict)  # config fields given on the command line
 
 
