@@ -445,13 +445,31 @@ def suite_group() -> None:
     show_default=True,
     help="Programs checked at once.",
 )
-def suite_build_command(src, out, timeout_s, sandbox_mode, jobs):
+@click.option(
+    "--screen/--no-screen",
+    default=True,
+    show_default=True,
+    help="Run each kept program under valgrind memcheck and an ASan+UBSan build.",
+)
+@click.option(
+    "--screen-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=300.0,
+    show_default=True,
+    help="Wall-clock limit per screening run (memcheck is tens of times slower), seconds.",
+)
+def suite_build_command(src, out, timeout_s, sandbox_mode, jobs, screen, screen_timeout):
     """Turn C programs with inputs (NAME.c + NAME/*.in, or a folder per program)
     into task folders; drop, with a reason, those that do not compile, crash,
-    time out, print different output across runs or between -O0 and -O3."""
+    time out, print different output across runs or between -O0 and -O3, or
+    show undefined behaviour under memcheck or the sanitizers."""
     from agent.batch.suite import build_suite, render_build
+    from tools.screen import ScreenOptions
 
-    result = build_suite(src, out, timeout_s=timeout_s, sandbox_mode=sandbox_mode, jobs=jobs)
+    screening = ScreenOptions(timeout_s=screen_timeout) if screen else None
+    result = build_suite(
+        src, out, timeout_s=timeout_s, sandbox_mode=sandbox_mode, jobs=jobs, screening=screening
+    )
     render_build(result, out)
 
 

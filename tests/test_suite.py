@@ -129,3 +129,15 @@ def test_the_undefined_programs_print_the_same_at_o0_and_o3():
             session.set_input(b"2147483647\n")
             o0, o3 = session.run(0), session.run(1)
         assert o0.ok and o3.ok and o0.stdout == o3.stdout, name
+
+
+@needs_sandbox
+def test_no_screen_keeps_what_only_the_screening_would_drop(tmp_path):
+    src = tmp_path / "src"
+    (src / "uninitialised").mkdir(parents=True)
+    (src / "uninitialised" / "prog.c").write_text(PROGRAMS["uninitialised"])
+    (src / "uninitialised" / "1.in").write_text("2147483647\n")
+    done = agent("suite", "build", src, "--out", tmp_path / "suite", "--no-screen")
+    assert done.returncode == 0, done.stderr
+    assert "1 tasks in" in done.stdout and "0 dropped" in done.stdout
+    assert json.loads((tmp_path / "suite" / "suite.json").read_text())["screened"] == "no"
