@@ -252,16 +252,29 @@ def run_command(program, tests_dir, source, out, resume_dir, verbose, **options)
 
     if resume_dir:
         task, config = load_request(resume_dir)
+        if options.get("time_budget") is not None:  # a new budget for what is left
+            config = dataclasses.replace(config, time_budget=options["time_budget"])
         ctx = make_context(task, config, resume_dir)
     elif program is None:
         raise click.UsageError("give PROGRAM.s, or --resume RUN_DIR")
     else:
         config, _ = from_options(options, verbose)
         ctx = start_run(program, tests_dir, source, config, out, "agent run --resume")
+    from agent.status import RunStatus, live_status
+    from agent.stopping import Stopped
+
     run_dir = ctx.run_dir
+    printer = RunPrinter()
+    status = RunStatus(ctx.phases, ctx.time_left, ctx.config.best_of)
+
+    def on_event(event) -> None:
+        status(event)
+        printer(event)
+
     try:
-        report = asyncio.run(execute(ctx, resume=bool(resume_dir), on_event=RunPrinter()))
-    except KeyboardInterrupt:
+        with live_status(printer.console, status):
+            report = asyncio.run(execute(ctx, resume=bool(resume_dir), on_event=on_event))
+    except (KeyboardInterrupt, Stopped):
         click.echo(f"agent: interrupted; continue with: agent run --resume {run_dir}", err=True)
         sys.exit(130)
     render_run_summary(report, run_dir)
@@ -325,6 +338,12 @@ tui_command.params[:0] = [p for p in run_command.params if p.name != "resume_dir
     help="Dataset records: first run each program under valgrind memcheck and an "
     "ASan+UBSan build on its inputs; leave out (as errors) those with undefined behaviour.",
 )
+@click.option(
+    "--batch-budget",
+    type=Duration(),
+    help="Start no new task after this long (90, 10m, 1h); running tasks end with their "
+    "best so far, the rest wait for --resume.",
+)
 @run_options
 def batch_command(
     suite,
@@ -340,12 +359,14 @@ def batch_command(
     only,
     baseline_mode,
     export_trajectories,
+    batch_budget,
     verbose,
     **options,
 ):
     """Optimise every program of SUITE (a folder of task folders, or a JSONL/parquet
     file in the paper's dataset schema); write results.jsonl, summary.json, summary.md.
-    --budget-usd is one limit for the whole batch: no new model call or task once spent."""
+    --budget-usd is one limit for the whole batch: no new model call or task once spent;
+    --batch-budget likewise for time. --time-budget is per task."""
     import time
 
     from agent.batch import BatchOptions, BatchProgress, render_batch_summary, run_batch
@@ -372,6 +393,7 @@ def batch_command(
         baseline=baseline_mode,
         export_trajectories=export_trajectories,
         screen=screen,
+        batch_budget=batch_budget,
         overrides=given,
     )
     try:

@@ -11,7 +11,7 @@ import asyncio
 import json
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from agent.config import RunConfig
@@ -20,6 +20,8 @@ from agent.proposer import Proposer
 from tools.evaluate import Baseline, EvalOptions, prepare_baseline
 from tools.sandbox import Sandbox
 from tools.task import Task
+
+RUN_PHASE = -1  # the key in `RunContext.phases` of what the run itself is doing
 
 
 @dataclass
@@ -33,6 +35,7 @@ class RunContext:
     eval_options: EvalOptions
     hints: dict[int, list[str]] = field(default_factory=dict)  # human hints per branch
     paused: set[int] = field(default_factory=set)  # branches held before their next proposal
+    phases: dict[int, tuple[str, float]] = field(default_factory=dict)  # branch: (phase, since)
     started: float = field(default_factory=time.monotonic)  # this process's start
     baseline_seconds: float = 0.0  # preparing the baseline
     _baseline: Baseline | None = None
@@ -46,8 +49,31 @@ class RunContext:
             if self._baseline is None:
                 start = time.monotonic()
                 self._baseline = prepare_baseline(self.task, self.sandbox)
+                self.task = self._baseline.task  # expected outputs filled in, if any were missing
                 self.baseline_seconds = round(time.monotonic() - start, 3)
             return self._baseline
+
+    def time_left(self) -> float | None:
+        """Seconds left of the time budget (counted from this process's start,
+        so a resume gets the budget it is given); None without one."""
+        if self.config.time_budget is None:
+            return None
+        return self.config.time_budget - (time.monotonic() - self.started)
+
+    def out_of_time(self) -> bool:
+        left = self.time_left()
+        return left is not None and left <= 0
+
+    def eval_options_now(self) -> EvalOptions:
+        """The options for judging a candidate now: its timing and differential
+        checks end with the time budget (a candidate not shown faster by then
+        is not a winner; one not fully checked is not `verified`)."""
+        left = self.time_left()
+        if left is None:
+            return self.eval_options
+        deadline = time.monotonic() + left
+        o = self.eval_options
+        return replace(o, timing=replace(o.timing, deadline=deadline), deadline=deadline)
 
     def baseline_profile_text(self) -> str:
         base = self._baseline
@@ -57,6 +83,10 @@ class RunContext:
         lines = [f"{f.percent:5.1f}%  {f.name} ({f.dso})" for f in prof.functions[:8]]
         lines += [f"{h.percent:5.1f}%  line {h.line}: {h.text}" for h in prof.hot_lines]
         return "\n".join(lines) or prof.message
+
+    def set_phase(self, branch: int, phase: str) -> None:
+        """What a branch is doing now (proposing, testing, timing, ...), for a live status."""
+        self.phases[branch] = (phase, time.monotonic())
 
     def take_hints(self, branch: int) -> str:
         with self._lock:

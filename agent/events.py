@@ -41,6 +41,7 @@ class BaselineMeasured(Event):
     timing_test: str
     cpu_ms: float  # the baseline's CPU time on the timing test
     hot_lines: list = field(default_factory=list)
+    expected_from: str = "files"  # "files", "original" (inputs only), "empty input"
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ class BranchFinished(Event):
     branch: int
     iterations: int
     best_speedup: float | None
-    reason: str  # "iterations", "no improvement", "budget", "proposer done", "error: ..."
+    reason: str  # "iterations", "no improvement", "budget", "time budget", "error: ...", ...
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,17 @@ class RunFinished(Event):
     best: str  # "baseline" or "branch B iteration I"
     out: str
     seconds: dict = field(default_factory=dict)  # where the time went (report.json's)
+    stopped_by: str = ""  # "time budget" when the budget ended the run
+
+
+@dataclass(frozen=True)
+class RunInterrupted(Event):
+    """The first Ctrl-C: sandboxes killed, what finished is kept, resumable."""
+
+    kind: ClassVar[str] = "run_interrupted"
+    signal: str  # "SIGINT"
+    killed: int  # sandboxed process groups killed
+    resume: str  # the command that continues the run
 
 
 KINDS: dict[str, type[Event]] = {
@@ -151,6 +163,7 @@ KINDS: dict[str, type[Event]] = {
         ModelUsage,
         WinnerConfirmed,
         RunFinished,
+        RunInterrupted,
     )
 }
 

@@ -25,10 +25,19 @@ from langgraph.runtime import Runtime
 from langgraph.types import Send
 
 from agent import events as ev
-from agent.context import RunContext
+from agent.context import RUN_PHASE, RunContext
 from agent.feedback import feedback_from, outcome
 from agent.proposer import Attempt, Feedback, Proposal, ProposalRequest
 from tools.evaluate import evaluate
+
+TIME_BUDGET = "time budget"  # a branch's stop reason when --time-budget ended it
+PHASE_WORDS = {
+    "build": "assembling",
+    "tests": "testing",
+    "timing": "timing",
+    "differential": "verifying",
+    "profile": "profiling",
+}
 
 
 class RunState(TypedDict, total=False):
@@ -102,6 +111,9 @@ async def propose(state: BranchState, runtime: Runtime[RunContext]) -> dict:
     b, i = state["branch"], state["iteration"] + 1
     record_path = ctx.path("proposals", b, i, ".json")
     await ctx.wait_while_paused(b)
+    if ctx.out_of_time():  # no new proposal starts after the time budget
+        return {"stop": TIME_BUDGET}
+    ctx.set_phase(b, "proposing")
     if record_path.exists():  # resumed: the model already answered this one
         record = json.loads(record_path.read_text())
     else:
@@ -125,7 +137,11 @@ async def propose(state: BranchState, runtime: Runtime[RunContext]) -> dict:
             target_cpu=ctx.config.target_cpu,
         )
         started = time.monotonic()
-        proposal: Proposal = await ctx.proposer.propose(request)
+        try:
+            async with asyncio.timeout(ctx.time_left()):  # None: no budget
+                proposal: Proposal = await ctx.proposer.propose(request)
+        except TimeoutError:  # the budget ended the call: nothing saved, a resume asks again
+            return {"stop": TIME_BUDGET}
         record = asdict(proposal)
         record["seconds"] = round(time.monotonic() - started, 3)
         if proposal.asm is not None:
@@ -184,8 +200,9 @@ async def evaluate_node(state: BranchState, runtime: Runtime[RunContext]) -> dic
                 candidate,
                 ctx.baseline(),
                 ctx.sandbox,
-                ctx.eval_options,
+                ctx.eval_options_now(),
                 to_beat=best["ci"][0] if best else None,  # the branch's best so far
+                on_phase=lambda name: ctx.set_phase(b, PHASE_WORDS.get(name, name)),
             )
             report = result.to_report()
             ctx.write_json(report_path, report)
@@ -297,11 +314,14 @@ def _stop_reason(state: BranchState, ctx: RunContext) -> str:
         return "no improvement"
     if ctx.budget.exhausted:
         return "budget"
+    if ctx.out_of_time():
+        return TIME_BUDGET
     return ""
 
 
 async def finish(state: BranchState, runtime: Runtime[RunContext]) -> dict:
     reason = _stop_reason(state, runtime.context) or "done"
+    runtime.context.set_phase(state["branch"], f"finished: {reason}")
     best = state.get("best")
     emit(
         ev.BranchFinished(
@@ -348,6 +368,7 @@ async def prepare(state: RunState, runtime: Runtime[RunContext]) -> dict:
             timing_test=base.timing_test.name,
             cpu_ms=round(slow.run.cpu_us / 1000, 3),
             hot_lines=hot,
+            expected_from=base.task.expected_from,
         )
     )
     return {
@@ -389,6 +410,8 @@ async def select(state: RunState, runtime: Runtime[RunContext]) -> dict:
 async def finalize(state: RunState, runtime: Runtime[RunContext]) -> dict:
     from agent.report import write_outputs
 
+    if state.get("winner"):
+        runtime.context.set_phase(RUN_PHASE, "confirming the winner")
     report = await asyncio.to_thread(write_outputs, runtime.context, state)
     confirmation = report.get("confirmation")
     if confirmation and confirmation["speedup"] is not None:
@@ -411,6 +434,7 @@ async def finalize(state: RunState, runtime: Runtime[RunContext]) -> dict:
             best=report["best"]["source"],
             out=str(runtime.context.run_dir),
             seconds=report["seconds"],
+            stopped_by=report.get("stopped_by", ""),
         )
     )
     return {}

@@ -142,6 +142,8 @@ class RunPrinter:
                     f"baseline: {event.tests} tests pass; timing on {event.timing_test} "
                     f"({event.cpu_ms:.1f} ms CPU)"
                 )
+                if event.expected_from != "files":
+                    say(f"  {EXPECTED_FROM[event.expected_from]}")
             case ev.CandidateProposed() if event.path is None:
                 say(_safe(f"  [b{event.branch} i{event.iteration}] no assembly: {event.note}"))
             case ev.CandidateProposed() if event.reply_format == "edits":
@@ -171,8 +173,19 @@ class RunPrinter:
                     f"  branch {event.branch} finished after {event.iterations} "
                     f"iterations ({event.reason})"
                 )
+            case ev.RunInterrupted():
+                say(
+                    f"stopping ({event.signal}): {event.killed} sandboxed processes killed; "
+                    "finished candidates are kept (a second Ctrl-C quits at once)"
+                )
             case _:
                 pass
+
+
+EXPECTED_FROM = {
+    "original": "no .out files: each test expects the original's own output",
+    "empty input": "no tests folder: one test, on empty input, expecting the original's output",
+}
 
 
 def time_line(seconds: dict) -> str:
@@ -207,6 +220,11 @@ def render_run_summary(report: dict, run_dir, console: Console | None = None) ->
         )
     llm = report["llm"]
     say(headline)
+    if report.get("stopped_by") == "time budget":
+        say(
+            f"the time budget ({report['time_budget']:g} s) ended the run: no proposal "
+            "started after it, and the best so far was confirmed"
+        )
     say(
         f"branches {len(report['branches'])}, iterations {report['iterations']}, "
         f"model calls {llm['calls']}, tokens {llm['input_tokens']} in / "

@@ -79,6 +79,7 @@ def write_outputs(ctx: RunContext, state: dict) -> dict:
         "baseline": {
             "origin": ctx.task.baseline,
             "tests": base.tests.total,
+            "expected_from": base.task.expected_from,
             "timing_test": base.timing_test.name,
             "cpu_ms": base.tests.slowest().run.cpu_us / 1000,
         },
@@ -92,6 +93,8 @@ def write_outputs(ctx: RunContext, state: dict) -> dict:
             for r in results
         ],
         "iterations": sum(r["iterations"] for r in results),
+        "time_budget": ctx.config.time_budget,
+        "stopped_by": "time budget" if any(r["reason"] == "time budget" for r in results) else "",
         "llm": {**ctx.budget.to_dict(), "by_reply_format": by_reply_format(ctx)},
         "seconds": run_seconds(ctx, confirm_seconds),
     }

@@ -9,6 +9,8 @@ flight), `events.jsonl`, every proposal, candidate and report, and at the end
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import time
 from collections.abc import Callable
@@ -22,6 +24,8 @@ from agent.config import RunConfig
 from agent.context import RunContext
 from agent.graph import build_graph
 from agent.models import Budget, make_proposer
+from agent.stopping import Stopped, first_sigint_stops
+from tools import interrupt
 from tools.errors import BadInput
 from tools.evaluate import EvalOptions
 from tools.sandbox import Sandbox
@@ -63,7 +67,8 @@ def start_run(
     out: Path | None,
     resume_hint: str,
 ) -> RunContext:
-    """A new run folder for PROGRAM: checked (model, keys) before any file is written."""
+    """A new run folder for PROGRAM: checked (model, keys, and that the baseline
+    builds and passes its tests) before any file is written."""
     task = load_task(program, tests, source)
     run_dir = out or default_run_dir(task.name)
     if (run_dir / "run.json").exists():
@@ -71,6 +76,7 @@ def start_run(
             f"{run_dir} already holds a run: use {resume_hint} {run_dir} or another --out"
         )
     ctx = make_context(task, config, run_dir)
+    ctx.baseline()  # bad input (no libm, failing tests) stops here, with nothing written
     save_request(run_dir, program, tests, source, config)
     return ctx
 
@@ -103,9 +109,16 @@ def load_request(run_dir: Path) -> tuple[Task, RunConfig]:
 
 
 async def execute(
-    ctx: RunContext, resume: bool = False, on_event: Callable[[ev.Event], None] = lambda e: None
+    ctx: RunContext,
+    resume: bool = False,
+    on_event: Callable[[ev.Event], None] = lambda e: None,
+    resume_hint: str = "agent run --resume",
+    handle_sigint: bool = True,
 ) -> dict:
-    """Run (or resume) the graph, streaming typed events; returns report.json's content."""
+    """Run (or resume) the graph, streaming typed events; returns report.json's
+    content. The first SIGINT stops it within seconds (`agent.stopping`),
+    raising `Stopped` after a `RunInterrupted` event; the TUI, which owns
+    its signals, passes `handle_sigint=False`."""
     log = ev.EventLog(ctx.run_dir / "events.jsonl")
 
     def publish(event: ev.Event) -> None:
@@ -129,26 +142,36 @@ async def execute(
         "recursion_limit": 4 * c.iterations + 25,
     }
     try:
-        async with AsyncSqliteSaver.from_conn_string(
-            str(ctx.run_dir / "checkpoints.sqlite")
-        ) as saver:
-            graph = build_graph(checkpointer=saver)
-            if resume:
-                state = await graph.aget_state(run_config)
-                if not state.next and (ctx.run_dir / "report.json").exists():
-                    return json.loads((ctx.run_dir / "report.json").read_text())
-            stream = graph.astream(
-                None if resume else {},
-                run_config,
-                context=ctx,
-                stream_mode="custom",
-                subgraphs=True,
-                durability="sync",
-            )
-            async for _namespace, chunk in stream:
-                event = ev.from_dict(chunk)
-                if event is not None:
-                    publish(event)
+        with first_sigint_stops() if handle_sigint else contextlib.nullcontext():
+            await _stream(ctx, resume, run_config, publish)
+    except (asyncio.CancelledError, Stopped):
+        if interrupt.stopping():  # a Ctrl-C, here or in a batch holding this run
+            resume_command = f"{resume_hint} {ctx.run_dir}"
+            killed = interrupt.killed()
+            publish(ev.RunInterrupted(signal="SIGINT", killed=killed, resume=resume_command))
+        raise
     finally:
         log.close()
     return json.loads((ctx.run_dir / "report.json").read_text())
+
+
+async def _stream(ctx: RunContext, resume: bool, run_config: dict, publish) -> None:
+    """Run the graph, publishing its events (a finished run only re-reads)."""
+    async with AsyncSqliteSaver.from_conn_string(str(ctx.run_dir / "checkpoints.sqlite")) as saver:
+        graph = build_graph(checkpointer=saver)
+        if resume:
+            state = await graph.aget_state(run_config)
+            if not state.next and (ctx.run_dir / "report.json").exists():
+                return
+        stream = graph.astream(
+            None if resume else {},
+            run_config,
+            context=ctx,
+            stream_mode="custom",
+            subgraphs=True,
+            durability="sync",
+        )
+        async for _namespace, chunk in stream:
+            event = ev.from_dict(chunk)
+            if event is not None:
+                publish(event)

@@ -103,8 +103,9 @@ def test_defaults_tests_source_and_name(tmp_path: Path) -> None:
     assert task.name == "mytask"
     assert task.tests == (TestCase("a", b"1\n", b"2\n"),)
     assert task.source == "int main(void) { return 0; }\n"
-    assert task.link_flags == () and task.compare == Compare() and task.limits == Limits()
-    assert task.generator is None
+    assert task.link_flags == ("-lm",)  # judges link libm; task.toml's link_flags replace it
+    assert task.compare == Compare() and task.limits == Limits()
+    assert task.generator is None and task.expected_from == "files"
 
 
 def test_stem_name_and_explicit_paths(tmp_path: Path) -> None:
@@ -178,12 +179,19 @@ def test_unreadable_asm_as_folder(tmp_path: Path) -> None:
         load_task(folder, tests_dir=tmp_path / "tests")
 
 
-def test_missing_tests_folder(tmp_path: Path) -> None:
+def test_no_tests_folder_means_one_empty_input(tmp_path: Path) -> None:
     asm = make_task(tmp_path)
     shutil.rmtree(tmp_path / "tests")
+    task = load_task(asm)
+    assert task.tests == (TestCase("empty", b"", None),)
+    assert task.expected_from == "empty input" and task.needs_reference
+
+
+def test_missing_explicit_tests_folder(tmp_path: Path) -> None:
+    asm = make_task(tmp_path)
     with bad("no tests folder") as exc:
-        load_task(asm)
-    assert str(tmp_path / "tests") in one_line(exc)
+        load_task(asm, tests_dir=tmp_path / "nowhere")
+    assert str(tmp_path / "nowhere") in one_line(exc)
 
 
 def test_empty_tests_folder(tmp_path: Path) -> None:
@@ -194,12 +202,24 @@ def test_empty_tests_folder(tmp_path: Path) -> None:
     one_line(exc)
 
 
+def test_inputs_only_expect_the_original(tmp_path: Path) -> None:
+    asm = make_task(tmp_path, tests={})
+    for name, data in (("b", b"2"), ("a", b"1")):
+        (tmp_path / "tests" / f"{name}.in").write_bytes(data)
+    task = load_task(asm)
+    assert task.tests == (TestCase("a", b"1", None), TestCase("b", b"2", None))
+    assert task.expected_from == "original" and task.needs_reference
+
+
 def test_unpaired_in(tmp_path: Path) -> None:
     asm = make_task(tmp_path)
     (tmp_path / "tests" / "x.in").write_bytes(b"1")
+    (tmp_path / "tests" / "z.in").write_bytes(b"1")
     with bad("unpaired") as exc:
         load_task(asm)
-    assert one_line(exc) == f"unpaired test file: {tmp_path / 'tests' / 'x.in'} has no x.out"
+    assert one_line(exc) == (
+        f"unpaired test files in {tmp_path / 'tests'}: x.in has no x.out; z.in has no z.out"
+    )
 
 
 def test_unpaired_out(tmp_path: Path) -> None:
@@ -207,7 +227,14 @@ def test_unpaired_out(tmp_path: Path) -> None:
     (tmp_path / "tests" / "y.out").write_bytes(b"1")
     with bad("unpaired") as exc:
         load_task(asm)
-    assert one_line(exc) == f"unpaired test file: {tmp_path / 'tests' / 'y.out'} has no y.in"
+    assert one_line(exc) == f"unpaired test files in {tmp_path / 'tests'}: y.out has no y.in"
+
+
+def test_outputs_without_inputs(tmp_path: Path) -> None:
+    asm = make_task(tmp_path, tests={})
+    (tmp_path / "tests" / "y.out").write_bytes(b"1")
+    with bad("y.out has no y.in"):
+        load_task(asm)
 
 
 def test_missing_explicit_source(tmp_path: Path) -> None:

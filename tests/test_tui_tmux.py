@@ -9,9 +9,11 @@ a speedup; `a` writes best.s, which `agent eval` finds correct.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -121,3 +123,47 @@ def test_agent_tui_in_tmux(tmp_path):
     report = json.loads(done.stdout)
     assert report["assembled"] and report["correct"]
     assert report["tests"]["passed"] == report["tests"]["total"] > 0
+
+
+def test_sigint_stops_the_tui_within_seconds(tmp_path):
+    """SIGINT to `agent tui` while candidates are judged: out within 5 s, exit
+    130, the stop recorded in the event log, the run resumable."""
+    out, pidfile = tmp_path / "run", tmp_path / "pid"
+    env = "AGENT_TIMING_SECONDS=30 AGENT_CONFIRM_SECONDS=4 OPENAI_API_KEY="
+    command = (
+        f"cd {shlex.quote(str(tmp_path))} && echo $$ > pid && exec env {env} "
+        f"{shlex.quote(sys.executable)} -m agent tui "
+        f"{shlex.quote(str(EXAMPLES / 'read_ints' / 'prog.s'))} --best-of 2 --iterations 2 "
+        f"--out {shlex.quote(str(out))}"
+    )
+    tmux = Tmux()
+    try:
+        tmux("new-session", "-d", "-s", "tui", "-x", "120", "-y", "40", f"{command}; sleep 60")
+        log = out / "events.jsonl"
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            if log.exists() and '"candidate_proposed"' in log.read_text():
+                break  # a candidate is being judged: sandboxes are running
+            time.sleep(0.2)
+        time.sleep(1.0)
+        pid = int(pidfile.read_text())
+        sent = time.monotonic()
+        os.kill(pid, signal.SIGINT)
+        while time.monotonic() - sent < 30 and _alive(pid):
+            time.sleep(0.05)
+        took = time.monotonic() - sent
+        assert took < 5, f"the TUI left {took:.1f} s after SIGINT"
+        stops = [json.loads(x) for x in log.read_text().splitlines() if "run_interrupted" in x]
+        assert stops and stops[0]["resume"] == f"agent tui --open {out}"
+        assert not (out / "report.json").exists()
+    finally:
+        tmux.kill()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as stat:  # a zombie has exited
+        return stat.read().split(") ")[-1][0] != "Z"

@@ -29,9 +29,9 @@ Every evaluation keeps the seconds each phase took (`Evaluation.seconds`).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tools import asm as asmlib
@@ -56,6 +56,7 @@ class EvalOptions:
     differential_seconds: float = 30.0  # time bound for them
     differential_seed: int = 0
     save_counterexamples: Path | None = None  # mismatching inputs saved here as tests
+    deadline: float | None = None  # time.monotonic() by which differential checks end
 
 
 @dataclass(frozen=True)
@@ -78,15 +79,48 @@ class Baseline:
         return self.build.binary
 
 
+def with_reference_outputs(task: Task, binary: bytes, sandbox: Sandbox) -> Task:
+    """The task with each missing expected output taken from the original's own
+    run (inputs-only tests, or the one empty input of a program without tests).
+    A run that crashes, times out or floods its output cannot be a reference."""
+    report = run_tests(binary, task.tests, sandbox, task.compare)
+    failure = report.first_failure
+    if failure:
+        raise BadInput(f"the baseline fails on its own input {failure.test.name}: {failure.reason}")
+    outputs = {o.test.name: o.run.stdout for o in report.outcomes}
+    tests = tuple(
+        t if t.expected is not None else replace(t, expected=outputs[t.name]) for t in task.tests
+    )
+    return replace(task, tests=tests)
+
+
+def _library_hint(built) -> str:
+    """How to link the library an undefined reference needs (the symbol is named
+    in the linker's message already)."""
+    if not any("undefined reference" in e.message for e in built.errors):
+        return ""
+    return (
+        " (a library function? list its library in task.toml beside the .s: "
+        'link_flags = ["-lm", "-lNAME"])'
+    )
+
+
 def prepare_baseline(task: Task, sandbox: Sandbox, with_profile: bool = True) -> Baseline:
     """Assemble and test the original; it must pass its own tests."""
     asmlib.check_x86_64(task.asm)
     built = build(task.asm, sandbox, task.link_flags)
     if not built.ok:
-        raise BadInput(f"the baseline does not assemble: {built.errors[0]}")
+        raise BadInput(f"the baseline does not assemble: {built.errors[0]}{_library_hint(built)}")
+    if task.needs_reference:
+        task = with_reference_outputs(task, built.binary, sandbox)
     report = run_tests(built.binary, task.tests, sandbox, task.compare)
     failure = report.first_failure
     if failure:
+        if task.expected_from != "files" and failure.reason == "wrong output":
+            raise BadInput(
+                f"the original prints different output on a second run of test "
+                f"{failure.test.name}: its output cannot serve as the expected output"
+            )
         raise BadInput(f"the baseline fails its own test {failure.test.name}: {failure.reason}")
     slowest = report.slowest()
     prof = profile(built.binary, task.asm, slowest.test.input, sandbox) if with_profile else None
@@ -200,7 +234,9 @@ def run_differential(
         exit_codes=set(baseline.tests.exit_codes().values()),
         options=DiffOptions(
             inputs=opt.differential,
-            seconds=opt.differential_seconds,
+            seconds=opt.differential_seconds
+            if opt.deadline is None
+            else max(1.0, min(opt.differential_seconds, opt.deadline - time.monotonic())),
             seed=opt.differential_seed,
             save_dir=opt.save_counterexamples,
         ),
@@ -225,24 +261,31 @@ def evaluate(
     sandbox: Sandbox,
     options: EvalOptions | None = None,
     to_beat: float | None = None,
+    on_phase: Callable[[str], None] = lambda phase: None,
 ) -> Evaluation:
     """Judge one candidate against the baseline (see the module docstring).
-    `to_beat`: the lower bound of the best speedup so far, if any."""
+    `to_beat`: the lower bound of the best speedup so far, if any; `on_phase`
+    hears each phase's name as it starts (a live status shows it)."""
     opt = options or EvalOptions()
     task = baseline.task
     result = Evaluation(asm=candidate)
+
+    def phase(name: str):
+        on_phase(name)
+        return result.phase(name)
+
     result.identical = asmlib.normalize(candidate) == asmlib.normalize(task.asm)
     try:
         asmlib.check_x86_64(candidate)
     except BadInput as exc:
         result.errors = (AsmError(None, "", str(exc)),)
         return result
-    with result.phase("build"):
+    with phase("build"):
         built = build(candidate, sandbox, task.link_flags)
     result.assembled, result.errors = built.ok, built.errors
     if not built.ok:
         return result
-    with result.phase("tests"):
+    with phase("tests"):
         result.tests = run_tests(
             built.binary, task.tests, sandbox, task.compare, baseline.tests.exit_codes()
         )
@@ -253,7 +296,7 @@ def evaluate(
     elif opt.time:
         name = baseline.timing_test.name
         hashes = (baseline.tests.hashes()[name], result.tests.hashes()[name])
-        with result.phase("timing"):
+        with phase("timing"):
             result.timing = measure(
                 baseline.binary,
                 built.binary,
@@ -265,10 +308,10 @@ def evaluate(
             )
         result.not_checked = _not_checked(result.timing)
     if not result.not_checked:
-        with result.phase("differential"):
+        with phase("differential"):
             result.differential = run_differential(built.binary, baseline, sandbox, opt)
     if opt.profile and result.correct and not result.identical:
-        with result.phase("profile"):
+        with phase("profile"):
             result.profile = profile(built.binary, candidate, baseline.timing_test.input, sandbox)
     return result
 

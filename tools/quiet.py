@@ -26,6 +26,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from tools import interrupt
 from tools.paths import cache_dir
 
 _held = threading.local()
@@ -42,7 +43,13 @@ def _flock(name: str, mode: int) -> Iterator[None]:
     # A fresh open file description per acquisition: flock locks belong to it,
     # so threads of one process exclude each other like separate processes.
     with open(_path(name), "a") as f:
-        fcntl.flock(f, mode)
+        while True:  # polled, not blocking, so that a Ctrl-C is not held up here
+            try:
+                fcntl.flock(f, mode | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                interrupt.check()
+                time.sleep(0.01)
         try:
             yield
         finally:

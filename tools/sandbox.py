@@ -27,13 +27,13 @@ import functools
 import hashlib
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from tools import interrupt
 from tools.errors import BadInput
 from tools.paths import cache_dir
 from tools.quiet import untimed
@@ -311,6 +311,18 @@ def _communicate(
         start_new_session=True,
         env=CLEAN_ENV,
     )
+    try:
+        interrupt.track(proc)
+    except interrupt.Interrupted:
+        proc.wait()
+        raise
+    try:
+        return _collect(proc, stdin, timeout, out_cap)
+    finally:
+        interrupt.untrack(proc)
+
+
+def _collect(proc: subprocess.Popen, stdin: bytes, timeout: float, out_cap: int) -> Completed:
     out, err = bytearray(), bytearray()
     truncated = threading.Event()
 
@@ -349,13 +361,11 @@ def _communicate(
         proc.wait()
     for t in threads:
         t.join(5)
+    interrupt.check()  # killed by a Ctrl-C: not the program's own outcome
     return Completed(proc.returncode, bytes(out), bytes(err), timed_out, truncated.is_set())
 
 
-def _kill(proc: subprocess.Popen) -> None:
-    """Kill the command's whole process group (bwrap takes its namespace down with it)."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)
+_kill = interrupt.kill
 
 
 class Session:
@@ -403,6 +413,14 @@ class Session:
             start_new_session=True,
             env=CLEAN_ENV,
         )
+        try:
+            interrupt.track(self._proc)
+        except interrupt.Interrupted:
+            self._proc.wait()
+            for fd in self._fds:
+                os.close(fd)
+            self._cleanup.close()
+            raise
         self._stderr = bytearray()
         self._err_thread = threading.Thread(target=self._drain_stderr, daemon=True)
         self._err_thread.start()
@@ -464,6 +482,7 @@ class Session:
             raise SandboxError(self._failure("runner is gone")) from exc
 
     def _failure(self, what: str) -> str:
+        interrupt.check()  # the runner was killed by a Ctrl-C, not by its program
         with contextlib.suppress(subprocess.TimeoutExpired):
             self._proc.wait(2)
         detail = bytes(self._stderr).decode("utf-8", "replace").strip()
@@ -480,6 +499,7 @@ class Session:
             pass
         _kill(self._proc)
         self._proc.wait()
+        interrupt.untrack(self._proc)
         for fd in self._fds:
             os.close(fd)
         self._fds.clear()

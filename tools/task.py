@@ -17,7 +17,7 @@ silently)::
 
     name = "collatz"          # task name (default: the folder, or the .s stem)
     generator = "gen.py"      # input generator for differential testing
-    link_flags = ["-lm"]      # extra gcc flags when linking the assembly
+    link_flags = ["-lm"]      # gcc flags when linking (default ["-lm"], as judges link)
 
     [compare]
     mode = "exact"            # "exact" | "whitespace" | "float"
@@ -57,6 +57,9 @@ from typing import Any
 from tools.errors import BadInput
 
 COMPARE_MODES = ("exact", "whitespace", "float")
+# Judges and benchmark harnesses link libm without being asked, so do we; with
+# the linker's --as-needed (Debian's default) an unused libm costs nothing.
+DEFAULT_LINK_FLAGS = ("-lm",)
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,7 @@ class TestCase:
 
     name: str
     input: bytes
-    expected: bytes
+    expected: bytes | None  # None: whatever the original prints (filled by prepare_baseline)
 
 
 @dataclass(frozen=True)
@@ -111,13 +114,19 @@ class Task:
     asm: str  # the baseline assembly text
     tests: tuple[TestCase, ...]
     source: str | None = None  # C source if any
-    link_flags: tuple[str, ...] = ()
+    link_flags: tuple[str, ...] = DEFAULT_LINK_FLAGS  # task.toml's link_flags replace them
     compare: Compare = Compare()
     limits: Limits = Limits()
     root: Path | None = None  # the folder holding the task's files, if loaded from files
     asm_path: Path | None = None
     baseline: str = "given"  # where the baseline came from: "given", "dataset-O0", "gcc-O3"
     generator: str | None = None  # input generator for differential testing (task.toml)
+    expected_from: str = "files"  # "files" (NAME.out), "original" (inputs only), "empty input"
+
+    @property
+    def needs_reference(self) -> bool:
+        """Some expected output is still to be taken from the original's own run."""
+        return any(t.expected is None for t in self.tests)
 
 
 # ---------------------------------------------------------------------------
@@ -162,12 +171,20 @@ def _natural_key(name: str) -> list[Any]:
 
 
 def load_tests(tests_dir: Path) -> tuple[TestCase, ...]:
-    """Read NAME.in + NAME.out pairs, in natural name order. Other files are ignored."""
+    """Read NAME.in + NAME.out pairs, in natural name order; other files are ignored.
+
+    A folder of NAME.in files alone is valid too: for a superoptimizer the truth
+    is the original's own behaviour, so those tests expect what it prints
+    (`expected` None until `tools.evaluate.prepare_baseline` fills it in). A
+    folder where only some inputs have outputs is an error: a forgotten file
+    must not silently change what is checked."""
     tests_dir = Path(tests_dir)
     if not tests_dir.is_dir():
         if tests_dir.exists():
             raise BadInput(f"tests folder {tests_dir} is not a folder")
-        raise BadInput(f"no tests folder: {tests_dir} (expected NAME.in + NAME.out pairs)")
+        raise BadInput(
+            f"no tests folder: {tests_dir} (expected NAME.in files, with or without NAME.out)"
+        )
     ins: dict[str, Path] = {}
     outs: dict[str, Path] = {}
     try:
@@ -181,18 +198,30 @@ def load_tests(tests_dir: Path) -> tuple[TestCase, ...]:
             ins[p.stem] = p
         elif p.suffix == ".out":
             outs[p.stem] = p
-    for stem in sorted(set(ins) ^ set(outs), key=_natural_key):
-        have, missing = (ins[stem], f"{stem}.out") if stem in ins else (outs[stem], f"{stem}.in")
-        raise BadInput(f"unpaired test file: {have} has no {missing}")
+    inputs_only = bool(ins) and not outs
+    unpaired = [] if inputs_only else sorted(set(ins) ^ set(outs), key=_natural_key)
+    if unpaired:
+        named = [
+            f"{ins[s].name} has no {s}.out" if s in ins else f"{outs[s].name} has no {s}.in"
+            for s in unpaired
+        ]
+        shown = "; ".join(named[:5]) + (f"; and {len(named) - 5} more" if len(named) > 5 else "")
+        raise BadInput(f"unpaired test files in {tests_dir}: {shown}")
     if not ins:
-        raise BadInput(f"no tests in {tests_dir} (expected NAME.in + NAME.out pairs)")
+        raise BadInput(
+            f"no tests in {tests_dir} (expected NAME.in files, with or without NAME.out)"
+        )
     tests = []
     for stem in sorted(ins, key=_natural_key):
         try:
-            tests.append(TestCase(stem, ins[stem].read_bytes(), outs[stem].read_bytes()))
+            expected = None if inputs_only else outs[stem].read_bytes()
+            tests.append(TestCase(stem, ins[stem].read_bytes(), expected))
         except OSError as e:
             raise BadInput(f"cannot read test {tests_dir / stem}: {e.strerror or e}") from None
     return tuple(tests)
+
+
+EMPTY_INPUT = (TestCase("empty", b"", None),)
 
 
 # ---------------------------------------------------------------------------
@@ -336,7 +365,12 @@ def _load(asm_path: Path, tests_dir: Path | None, source: Path | None, default_n
     asm = _read_text(asm_path, "assembly text")
     toml_path = asm_path.parent / "task.toml"
     settings = parse_task_toml(toml_path) if toml_path.exists() else {}
-    tests = load_tests(Path(tests_dir) if tests_dir is not None else asm_path.parent / "tests")
+    default_dir = asm_path.parent / "tests"
+    if tests_dir is None and not default_dir.exists():
+        tests, expected_from = EMPTY_INPUT, "empty input"  # a program that reads no input
+    else:
+        tests = load_tests(Path(tests_dir) if tests_dir is not None else default_dir)
+        expected_from = "original" if tests[0].expected is None else "files"
     src_text = None
     if source is not None:
         src_text = _read_text(Path(source), "C source text")
@@ -347,12 +381,13 @@ def _load(asm_path: Path, tests_dir: Path | None, source: Path | None, default_n
         asm=asm,
         tests=tests,
         source=src_text,
-        link_flags=settings.get("link_flags", ()),
+        link_flags=settings.get("link_flags", DEFAULT_LINK_FLAGS),
         compare=settings.get("compare", Compare()),
         limits=settings.get("limits", Limits()),
         root=asm_path.absolute().parent,
         asm_path=asm_path.absolute(),
         generator=settings.get("generator"),
+        expected_from=expected_from,
     )
 
 

@@ -33,9 +33,9 @@ class Outcome:
             "test": self.test.name,
             "reason": self.reason,
             "input": excerpt(self.test.input),
-            "expected": excerpt(self.test.expected),
+            "expected": excerpt(self.test.expected or b""),
             "actual": excerpt(r.stdout),
-            "diff": first_difference(self.test.expected, r.stdout)
+            "diff": first_difference(self.test.expected or b"", r.stdout)
             if self.reason == "wrong output"
             else "",
             "exit_code": r.exit_code,
@@ -112,7 +112,7 @@ def _judge(test: TestCase, run: RunResult, compare: Compare, want_exit: int | No
         reason = "output limit exceeded"
     elif want_exit is not None and run.exit_code != want_exit:
         reason = f"exit status {run.exit_code} (expected {want_exit})"
-    elif not outputs_match(test.expected, run.stdout, compare):
+    elif test.expected is not None and not outputs_match(test.expected, run.stdout, compare):
         reason = "wrong output"
     else:
         reason = "ok"

@@ -70,6 +70,7 @@ class TimingOptions:
     max_seconds: float = 10.0  # raised for slow programs, see `seconds_cap`
     growth: float = 1.4  # decide: each look comes after this many times more pairs
     seed: int = 0
+    deadline: float | None = None  # time.monotonic() after which the budget is spent
 
     @classmethod
     def precise(cls, **changes) -> TimingOptions:
@@ -228,7 +229,8 @@ def measure(
             if pairs == opt.warmup_pairs:
                 cap = opt.seconds_cap(elapsed / max(pairs, 1))
             measured = pairs - opt.warmup_pairs
-            spent = measured >= opt.max_pairs or (measured >= 2 and elapsed >= cap)
+            late = opt.deadline is not None and time.monotonic() >= opt.deadline
+            spent = measured >= opt.max_pairs or (measured >= 2 and (elapsed >= cap or late))
             if measured in looks or spent:
                 _summarise(timing, samples, opt)
                 timing.decision = _decide(timing.speedup, opt, to_beat, spent)

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import functools
 import os
+import signal
 import sys
 import threading
 import time
@@ -30,6 +31,7 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from agent import events as ev
+from agent.stopping import stop_sandboxes
 from tools.errors import BadInput
 from tui.messages import OpenCandidate, RunEvent
 from tui.session import RunSession
@@ -85,6 +87,7 @@ class SuperoptApp(App[None]):
         self.accepted: tuple[int, int] | None = None
         self._start = start
         self._initial = list(events) if events is not None else None
+        self.interrupted = 0  # SIGINTs received
 
     def compose(self) -> ComposeResult:
         yield RunHeader(id="header")
@@ -106,8 +109,25 @@ class SuperoptApp(App[None]):
         self._refresh()
         self.query_one(BranchTree).focus()
         self.set_interval(1.0, self._tick)
+        with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):  # main thread only
+            asyncio.get_running_loop().add_signal_handler(signal.SIGINT, self._on_sigint)
         if self._start:
             self.start_run()
+
+    def _on_sigint(self) -> None:
+        """SIGINT (to the process, or to its group as a terminal's Ctrl-C is):
+        the first kills the sandboxes, records the stop and leaves; a second
+        leaves at once."""
+        self.interrupted += 1
+        if self.interrupted > 1:
+            os._exit(130)
+        stop_sandboxes()  # the run, cancelled, records the stop in its event log
+        self.call_later(self._leave_interrupted)
+
+    async def _leave_interrupted(self) -> None:
+        if self.running:
+            await self._cancel_run()
+        self.exit(return_code=130)
 
     # -- the run -------------------------------------------------------------------
 
@@ -413,9 +433,18 @@ def main(open_dir: Path | None = None, **options) -> None:
         session = RunSession.start(**options)
         app = SuperoptApp(session, start=True)
     app.run()
+    run_dir = session.run_dir
+    if app.interrupted:
+        click.echo(
+            f"agent: interrupted; continue with: agent tui --open {run_dir} "
+            f"(then r) or agent run --resume {run_dir}",
+            err=True,
+        )
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)  # the sandboxes are dead; their threads need not be waited for
     if app.return_code:  # Textual has printed the error
         sys.exit(app.return_code)
-    run_dir = session.run_dir
     if app.view.finished is None and app.ended != "finished":
         click.echo(
             f"agent: the run is not finished; continue with: agent tui --open {run_dir} "

@@ -25,7 +25,10 @@ Runner = Callable[[Any, bool, Callable[[ev.Event], None]], Awaitable[dict]]
 async def _execute(ctx, resume: bool, on_event: Callable[[ev.Event], None]) -> dict:
     from agent.run import execute
 
-    return await execute(ctx, resume=resume, on_event=on_event)
+    # The app owns SIGINT (tui/app.py): the run must not take it over.
+    return await execute(
+        ctx, resume=resume, on_event=on_event, resume_hint="agent tui --open", handle_sigint=False
+    )
 
 
 class RunSession:

@@ -188,7 +188,7 @@ def _task_key(task, mode: str, sandbox_mode: str) -> str:
     for part in (mode, sandbox_mode, task.asm, task.source or ""):
         h.update(part.encode("utf-8", "surrogateescape") + b"\0")
     for t in task.tests:
-        h.update(t.input + b"\0" + t.expected + b"\0")
+        h.update(t.input + b"\0" + (t.expected or b"") + b"\0")
     return h.hexdigest()
 
 

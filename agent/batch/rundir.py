@@ -97,7 +97,8 @@ def prepare_run_dir(job: Job, config: RunConfig, run_dir: Path, mode: str | None
     tmp.rename(folder)
     asm = folder / (task.asm_path.name if job.kind == "folder" and task.asm_path else "prog.s")
     source = asm.with_suffix(".c")
-    save_request(run_dir, asm, folder / "tests", source if source.is_file() else None, config)
+    tests = folder / "tests" if (folder / "tests").is_dir() else None  # None: one empty input
+    save_request(run_dir, asm, tests, source if source.is_file() else None, config)
     meta = {
         "task": job.name,
         "slug": job.slug,
