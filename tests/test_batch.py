@@ -348,6 +348,38 @@ def test_batch_budget_stops_new_tasks_and_failing_tasks_do_not_stop_others(tmp_p
     assert len(server.completion_requests) == 3
 
 
+@needs_sandbox
+def test_batch_time_budget_starts_the_first_wave_only_and_resume_runs_the_rest(tmp_path):
+    suite = tmp_path / "suite"
+    for name in KNOWN:
+        shutil.copytree(EXAMPLES / name, suite / name)
+    out = tmp_path / "out"
+    # Every answer takes 3 s, so the first wave outlasts the 2 s batch budget
+    # whether or not its runs get as far as a proposal.
+    with OpenAIServer(lambda body: Reply(fenced(BROKEN), delay_s=3.0)) as server:
+        args = ["--workers", 2, "--batch-budget", 2, "--time-budget", "10m", "--out", out]
+        done = agent("batch", suite, *model_args(server), *args)
+        assert done.returncode == 0, done.stderr
+        assert sorted(results(out)) == ["collatz", "lcs"]  # the first two started
+        assert not (out / "sum_scanf").exists()  # never started, not an error line
+        request = json.loads((out / "batch.json").read_text())
+        assert request["stopped"] == "batch budget" and request["batch_budget"] == 2
+        summary = json.loads((out / "summary.json").read_text())
+        assert summary["stopped"] == "batch budget" and summary["not_run"] == 1
+        assert "stopped early (batch budget): continue with --resume" in done.stdout
+
+        more = ["--resume", "--out", out, "--batch-budget", "1h", "--time-budget", "5m"]
+        done = agent("batch", *more)
+        assert done.returncode == 0, done.stderr
+    lines = results(out)  # each task once
+    assert sorted(lines) == sorted(KNOWN)
+    assert all(x["status"] == "done" for x in lines.values())
+    request = json.loads((out / "batch.json").read_text())
+    assert request["stopped"] is None and request["batch_budget"] == 3600
+    assert request["config"]["time_budget"] == 300  # the new per-task budget
+    assert json.loads((out / "summary.json").read_text())["not_run"] == 0
+
+
 def test_bad_usage_exits_2(tmp_path):
     done = agent("batch", tmp_path / "missing")
     assert done.returncode == 2 and "no such suite" in done.stderr
@@ -355,6 +387,10 @@ def test_bad_usage_exits_2(tmp_path):
     assert done.returncode == 2 and "not a batch folder" in done.stderr
     done = agent("batch", EXAMPLES, "--only", "nope", "--out", tmp_path / "x")
     assert done.returncode == 2 and "no task named nope" in done.stderr
+    for bad in ("0", "-5", "soon"):
+        done = agent("batch", EXAMPLES, "--batch-budget", bad, "--out", tmp_path / "y")
+        assert done.returncode == 2 and "--batch-budget" in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr and not (tmp_path / "y").exists()
 
 
 # -- pieces (no sandbox) -------------------------------------------------------
@@ -435,3 +471,16 @@ def test_task_budget_charges_the_batch_budget():
     second.add(100, 10, 0.5)
     assert first.exhausted and second.exhausted
     assert batch.calls == 2 and second.to_dict()["calls"] == 1
+
+
+def test_a_starting_task_gets_what_is_left_of_the_batch_budget():
+    from agent.batch.program import capped, past
+    from agent.config import RunConfig
+
+    now = time.time()
+    assert capped(RunConfig(), None) == RunConfig() and not past(None)
+    assert 99 < capped(RunConfig(), now + 100).time_budget <= 100
+    assert capped(RunConfig(time_budget=30), now + 100).time_budget == 30  # its own is shorter
+    assert 99 < capped(RunConfig(time_budget=300), now + 100).time_budget <= 100
+    assert capped(RunConfig(), now - 5).time_budget == 1.0  # started at the wire
+    assert past(now - 1) and not past(now + 60)

@@ -28,7 +28,10 @@ Budget: `--budget-usd` is one limit for the whole batch. Each task gets its own
 `TaskBudget` (so its report counts its own calls) whose spend also goes to the
 batch's budget; once that is spent, no new model call is made and no new task
 is started (those stay unrecorded, so a later `--resume` with a larger budget
-runs them).
+runs them). `--batch-budget` is the same for time: after it no task starts, and
+a task that starts has its `--time-budget` cut to what is left, so it ends
+with its best so far; `batch.json` and the summary say `stopped: "batch budget"`.
+`--resume` takes new budgets (`--batch-budget`, `--time-budget`, any run option).
 
 The package, imports flowing one way (each module imports only those above it):
 

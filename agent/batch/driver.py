@@ -58,6 +58,12 @@ def run_batch(opts: BatchOptions, progress=None) -> dict:
         llm = line.get("llm") or {}
         budget.add(llm.get("input_tokens", 0), llm.get("output_tokens", 0), llm.get("cost_usd", 0))
     recorder = Recorder(p, progress)
+    if p.todo and opts.executor == "local":
+        # The graph's modules take seconds to load: loaded by the first task, they
+        # would hold up the start of the others (and spend the batch budget).
+        import agent.run  # noqa: F401
+    if p.batch_budget is not None:
+        p.deadline = time.time() + p.batch_budget
     progress.start(p, budget)
     stopped = None
     try:

@@ -35,6 +35,7 @@ class BatchOptions:
     baseline: str | None = None  # dataset | O3 | O2 (None: per kind, see default_mode)
     export_trajectories: Path | None = None
     screen: bool = False  # leave out records whose program shows undefined behaviour
+    batch_budget: float | None = None  # seconds for this invocation (None: as saved, if any)
     overrides: dict = field(default_factory=dict)  # config fields given on the command line
 
 
@@ -51,6 +52,8 @@ class Plan:
     todo: list[Job]  # selected and not recorded yet
     lines: list[dict]  # already recorded
     request: dict
+    batch_budget: float | None = None  # seconds: after them no new task starts
+    deadline: float | None = None  # wall clock (time.time()), set when the run starts
 
 
 def plan(opts: BatchOptions) -> Plan:
@@ -107,6 +110,7 @@ def plan(opts: BatchOptions) -> Plan:
         lines = kept
     done = {x["task"] for x in lines}
     word = baseline_word(kind, mode or default_mode(kind))
+    batch_budget = opts.batch_budget or (saved or {}).get("batch_budget")
     request = {
         "version": 1,
         "suite": str(suite.resolve()),
@@ -123,6 +127,7 @@ def plan(opts: BatchOptions) -> Plan:
         "config": asdict(config),
         "executor": opts.executor,
         "workers": opts.workers,
+        "batch_budget": batch_budget,
         "started": (saved or {}).get("started") or time.strftime("%Y-%m-%dT%H:%M:%S"),
         "stopped": None,
     }
@@ -136,6 +141,7 @@ def plan(opts: BatchOptions) -> Plan:
         todo=[j for j in selected if j.name not in done],
         lines=lines,
         request=request,
+        batch_budget=batch_budget,
     )
 
 

@@ -5,6 +5,7 @@ results.jsonl line; a task's spend is also charged to the batch's budget.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import time
 import traceback
@@ -86,6 +87,22 @@ def error_line(job: Job, run_dir: Path, message: str) -> dict:
     return line
 
 
+def past(deadline: float | None) -> bool:
+    """Has the batch budget's deadline (wall clock, so that Ray nodes agree) passed?"""
+    return deadline is not None and time.time() >= deadline
+
+
+def capped(config: RunConfig, deadline: float | None) -> RunConfig:
+    """A starting task's configuration: its time budget cut to what is left of
+    the batch's, so it ends with its best so far when the batch budget does."""
+    if deadline is None:
+        return config
+    left = round(max(deadline - time.time(), 1.0), 3)  # it has started: give it a moment
+    if config.time_budget is not None and config.time_budget <= left:
+        return config
+    return dataclasses.replace(config, time_budget=left)
+
+
 async def run_program(
     job: Job,
     config: RunConfig,
@@ -93,9 +110,12 @@ async def run_program(
     mode: str | None,
     parent_budget=None,
     on_event: Callable = lambda e: None,
+    deadline: float | None = None,
 ) -> dict:
     """Run (or resume) one program; returns its results.jsonl line. Never raises
-    for a failing task (its line says `error`); cancellation passes through."""
+    for a failing task (its line says `error`); cancellation passes through.
+    The run folder keeps the batch's configuration; the run itself gets its
+    time budget capped by the batch's `deadline`."""
     from agent.run import execute, make_context
 
     started = time.monotonic()
@@ -105,7 +125,7 @@ async def run_program(
         resume = has_checkpoint(run_dir)
         budget = TaskBudget(limit_usd=None, parent=parent_budget)
         budget.seed(usage_from_proposals(run_dir))
-        ctx = make_context(task, config, run_dir, budget=budget)
+        ctx = make_context(task, capped(config, deadline), run_dir, budget=budget)
         report = await execute(ctx, resume=resume, on_event=on_event)
     except asyncio.CancelledError:
         raise

@@ -4,6 +4,7 @@ bar with the running figures and one line per finished task (`BatchProgress`).""
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -33,13 +34,23 @@ class NullProgress:
 
 
 class BatchProgress(NullProgress):
-    """A rich progress bar with ETA, the running correct rate and speedups, and
-    one printed line per finished task."""
+    """What `agent batch` shows on a terminal::
 
-    def __init__(self, console=None):
+        tasks ━━━━━━━━━━━━━━━━━━━━━━━━━━━━        3/5 0:01:30 ETA 0:01:00 $0.0120 8:30 left
+        1 running · correct 1/2 (50%) · faster 1 · geomean 1.225x · mean clamped 1.250x
+
+    the bar (tasks done/total, elapsed, an ETA from this session's pace, the
+    spend, the batch budget left) over the running figures, and above them one
+    printed line per finished task (the only output when not on a terminal).
+    `clock` stands for time.monotonic and `live=False` turns off the
+    background refresh, so that a test can render it."""
+
+    def __init__(self, console=None, clock: Callable[[], float] | None = None, live: bool = True):
         from rich.console import Console
 
         self.console = console or Console(highlight=False, emoji=False)
+        self.clock = clock or time.monotonic
+        self.live = live
         self._progress = None
         self._bar = None
         self._counts: dict = {}
@@ -47,17 +58,11 @@ class BatchProgress(NullProgress):
         self._budget: Budget | None = None
         self._total = 0
         self._running: set[str] = set()
+        self._started = 0.0
+        self._done_before = 0  # recorded before this session (resume): not in the pace
+        self._ends: float | None = None  # the batch budget's end, on self.clock
 
     def start(self, p: Plan, budget: Budget) -> None:
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
-
         names = {j.name for j in p.jobs}
         self._counts = dict.fromkeys(("done", "correct", "faster", "clamped", "log", "errors"), 0)
         self._done = 0
@@ -65,8 +70,12 @@ class BatchProgress(NullProgress):
             if line["task"] in names:
                 self._count(line)
                 self._done += 1
+        self._done_before = self._done
         self._budget = budget
         self._total = len(p.jobs)
+        self._started = self.clock()
+        if p.batch_budget is not None:
+            self._ends = self._started + p.batch_budget
         left = len(p.todo)
         self.console.print(
             f"batch: {self._total} tasks ({self._done} already done, {left} to run) "
@@ -75,39 +84,44 @@ class BatchProgress(NullProgress):
             markup=False,
             soft_wrap=True,
         )
-        self._progress = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TextColumn("ETA"),
-            TimeRemainingColumn(),
-            TextColumn("{task.fields[stats]}"),
-            console=self.console,
-            disable=not self.console.is_terminal,
-            speed_estimate_period=6 * 3600,  # tasks take minutes: estimate from all of them
-        )
+        self._progress = _make_progress(self)
+        self._bar = self._progress.add_task("tasks", total=self._total, completed=self._done)
         self._progress.start()
-        self._bar = self._progress.add_task(
-            "tasks", total=self._total, completed=self._done, stats=self._stats()
-        )
 
-    def _stats(self) -> str:
+    def __rich__(self):
+        """The bar and the figures as they stand (what the live display shows)."""
+        return self._progress.get_renderable() if self._progress is not None else ""
+
+    def eta(self) -> str:
+        """Time left at this session's pace so far (tasks at once included)."""
+        finished = self._done - self._done_before
+        if finished <= 0 or self._done >= self._total:
+            return "ETA -:--:--"
+        pace = (self.clock() - self._started) / finished
+        return f"ETA {_clock(pace * (self._total - self._done))}"
+
+    def limits(self) -> str:
+        """The spend, and what is left of the batch budget."""
+        text = f"${self._budget.spent_usd if self._budget else 0.0:.4f}"
+        if self._ends is not None:
+            left = self._ends - self.clock()
+            text += f" {_clock(left)} left" if left > 0 else " budget spent"
+        return text
+
+    def stats(self) -> str:
         """Running figures, kept as counters (a batch may have thousands of tasks)."""
         c = self._counts
-        spent = self._budget.spent_usd if self._budget else 0.0
         parts = [f"{len(self._running)} running"]
         if c["done"]:
             n = c["done"]
             parts += [
                 f"correct {c['correct']}/{n} ({100 * c['correct'] / n:.0f}%)",
                 f"faster {c['faster']}",
-                f"mean clamped {c['clamped'] / n:.3f}x",
                 f"geomean {math.exp(c['log'] / n):.3f}x",
+                f"mean clamped {c['clamped'] / n:.3f}x",
             ]
         if c["errors"]:
             parts.append(f"errors {c['errors']}")
-        parts.append(f"${spent:.4f}")
         return " · ".join(parts)
 
     def _count(self, line: dict) -> None:
@@ -127,7 +141,7 @@ class BatchProgress(NullProgress):
 
     def _refresh(self) -> None:
         if self._progress is not None:
-            self._progress.update(self._bar, stats=self._stats())
+            self._progress.refresh()
 
     def task_started(self, name: str) -> None:
         self._running.add(name)
@@ -158,8 +172,53 @@ class BatchProgress(NullProgress):
             f"[{done}/{self._total}] {line['task']}: {detail}{took}", markup=False, soft_wrap=True
         )
         if self._progress is not None:
-            self._progress.update(self._bar, advance=1, stats=self._stats())
+            self._progress.update(self._bar, advance=1, refresh=True)
 
     def stop(self) -> None:
         if self._progress is not None:
             self._progress.stop()
+
+
+def _clock(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+def _make_progress(shown: BatchProgress):
+    """rich's Progress with the figures of `shown` in its bar's row and on a line
+    under it (rich is imported only when a progress bar is shown)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+    from rich.text import Text
+
+    class Column(ProgressColumn):
+        def __init__(self, text: Callable[[], str]):
+            super().__init__()
+            self.text = text
+
+        def render(self, task) -> Text:
+            return Text(self.text())
+
+    class WithStats(Progress):
+        def get_renderables(self):
+            yield self.make_tasks_table(self.tasks)
+            yield Text(shown.stats())
+
+    return WithStats(
+        TextColumn("{task.description}"),
+        BarColumn(bar_width=None),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        Column(shown.eta),
+        Column(shown.limits),
+        console=shown.console,
+        disable=not shown.console.is_terminal,
+        auto_refresh=shown.live,
+        get_time=shown.clock,
+    )

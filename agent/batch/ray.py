@@ -17,8 +17,10 @@ one that does not gets the task folder shipped as a tar archive, works in a
 scratch folder and ships the whole run folder back. Result lines stream back
 to the driver as tasks finish and go into the same results.jsonl.
 
-The batch budget (`--budget-usd`) lives in a small Ray actor that every
+The money budget (`--budget-usd`) lives in a small Ray actor that every
 task's spend is charged to; once spent, no new model call starts anywhere.
+The time budget (`--batch-budget`) is a wall-clock deadline: a task that
+reaches a node after it does not start (it is left for `--resume`).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from pathlib import Path
 
 from agent.batch.jobs import Job
 from agent.batch.plan import Plan
-from agent.batch.program import error_line, run_program
+from agent.batch.program import error_line, past, run_program
 from agent.batch.rundir import prepare_run_dir
 from agent.config import RunConfig
 from agent.models import Budget
@@ -131,6 +133,7 @@ def remote_program(
     token: str,
     archive: bytes | None,
     budget_actor,
+    deadline: float | None = None,
 ) -> dict:
     """The body of one Ray task: run one program on this node."""
     import ray
@@ -142,9 +145,11 @@ def remote_program(
     budget = RemoteBudget(budget_actor) if budget_actor is not None else None
     if budget is not None and budget.exhausted:
         return {"skipped": "budget", "task": job.name}
+    if past(deadline):
+        return {"skipped": "batch budget", "task": job.name}
     node = ray.util.get_node_ip_address()
     if shared:
-        line = asyncio.run(run_program(job, config, run_path, mode, budget))
+        line = asyncio.run(run_program(job, config, run_path, mode, budget, deadline=deadline))
         return {"line": {**line, "node": node}, "archive": None}
     if archive is None:
         return {"need_archive": True}
@@ -152,7 +157,7 @@ def remote_program(
     try:
         work = scratch / run_path.name
         unpack(archive, work)
-        line = asyncio.run(run_program(job, config, work, mode, budget))
+        line = asyncio.run(run_program(job, config, work, mode, budget, deadline=deadline))
         return {"line": {**line, "node": node}, "archive": pack(work)}
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -219,7 +224,8 @@ def run_ray(
                 return
             if token == "ship":
                 archive = pack(run_dir)
-        ref = task_fn.remote(job, p.config, str(run_dir.resolve()), p.mode, token, archive, actor)
+        where = str(run_dir.resolve())
+        ref = task_fn.remote(job, p.config, where, p.mode, token, archive, actor, p.deadline)
         pending[ref] = job
         progress.task_started(job.name)
 
@@ -232,8 +238,9 @@ def run_ray(
 
     while queue or pending:
         while queue and len(pending) < in_flight_cap:
-            if budget_spent():
-                stopped = "budget"
+            why = "budget" if budget_spent() else "batch budget" if past(p.deadline) else None
+            if why:
+                stopped = why
                 queue.clear()
                 break
             submit(queue.popleft())
