@@ -497,6 +497,9 @@ def suite_build_command(src, out, timeout_s, sandbox_mode, jobs, screen, screen_
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: map failures to the exit-code contract."""
+    from agent.stopping import kill_sandboxes_on_sigint
+
+    kill_sandboxes_on_sigint()
     try:
         cli.main(args=argv, prog_name="agent", standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -24,6 +24,19 @@ class Stopped(Exception):
     """The command was stopped by SIGINT; what finished is kept."""
 
 
+def kill_sandboxes_on_sigint() -> None:
+    """Outside a running loop (loading a task, measuring a baseline, a Ray
+    driver's waits): SIGINT kills the sandboxes, then raises KeyboardInterrupt
+    as usual. Only where SIGINT has Python's default handler (not ignored)."""
+
+    def handler(signum, frame):
+        interrupt.stop_all()
+        raise KeyboardInterrupt
+
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, handler)
+
+
 def stop_sandboxes() -> int:
     """Kill every sandboxed process now and refuse new ones (for a front end
     that handles SIGINT itself, as the TUI does). Returns how many were killed."""
