@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from tools.asm import extract_assembly
@@ -33,6 +34,10 @@ REPLACE_MARK = re.compile(r"^\s*>{5,9}\s*REPLACE\b")
 MAIN_LABEL = re.compile(r"^\s*main\s*:", re.MULTILINE)
 QUOTE_LINES = 12  # lines of a SEARCH or of the file quoted in feedback, at most
 NEAREST_MIN_RATIO = 0.5  # below this, "nearest similar lines" would mislead
+NEAREST_PROBES = 40  # SEARCH lines used to place candidate windows
+NEAREST_COMMON = 50  # a line found more often than this places no window
+NEAREST_CANDIDATES = 12  # windows compared in full
+NEAREST_LINES = 80  # lines of each side compared
 
 
 @dataclass(frozen=True)
@@ -272,21 +277,41 @@ def _matches(lines: list[str], key: list[str]) -> list[int]:
 
 
 def _nearest(lines: list[str], search: tuple[str, ...]) -> tuple[int, tuple[str, ...]] | None:
-    """The window of the file most like `search` (difflib's ratio over
-    whitespace-squashed text), when it is similar enough to help."""
+    """The window of the file most like `search`, when it is similar enough to
+    help. Bounded work whatever the file: windows are placed by the SEARCH
+    lines that occur in the file (or, when none does, by the file lines
+    closest to its first lines), and only the best-placed few are compared
+    with difflib over whitespace-squashed text."""
     want = [_squash(line) for line in search if line.strip()]
     if not want or not lines:
         return None
     squashed = [_squash(line) for line in lines]
     size = min(len(search), len(lines))
-    target = "\n".join(want)
+    places: dict[str, list[int]] = {}
+    for i, line in enumerate(squashed):
+        places.setdefault(line, []).append(i)
+
+    def start_of(position: int, offset: int) -> int:
+        return max(0, min(position - offset, len(lines) - size))
+
+    votes: Counter[int] = Counter()
+    for offset, line in enumerate(want[:NEAREST_PROBES]):
+        hits = places.get(line, [])
+        if len(hits) <= NEAREST_COMMON:  # a line found everywhere ("ret") places nothing
+            votes.update(start_of(p, offset) for p in hits)
+    starts = [start for start, _ in votes.most_common(NEAREST_CANDIDATES)]
+    if not starts:
+        known = list(places)
+        for offset, line in enumerate(want[:3]):
+            for close in difflib.get_close_matches(line, known, n=3, cutoff=0.6):
+                starts += [start_of(p, offset) for p in places[close][:NEAREST_CANDIDATES]]
+    target = "\n".join(want[:NEAREST_LINES])
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(target)
     best, best_ratio = 0, 0.0
-    for start in range(len(lines) - size + 1):
-        matcher.set_seq1("\n".join(squashed[start : start + size]))
-        if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
-            continue
+    for start in dict.fromkeys(starts):
+        window = [line for line in squashed[start : start + size] if line]
+        matcher.set_seq1("\n".join(window[:NEAREST_LINES]))
         ratio = matcher.ratio()
         if ratio > best_ratio:
             best, best_ratio = start, ratio

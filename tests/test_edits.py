@@ -211,3 +211,24 @@ def test_edit_reply_on_random_changes():
 def test_an_edit_reply_is_a_small_fraction_of_a_big_file():
     reply = edit_reply(BIG, BIG.replace("call\t__popcountdi2@PLT", "popcntq\t%rdi, %rax"))
     assert BIG.count("\n") > 3000 and len(reply) * 10 < len(BIG)
+
+
+def test_nearest_lines_in_a_big_repetitive_file_take_bounded_work(monkeypatch):
+    # 300 altered lines of the 3,000-line table, where every window looks alike:
+    # comparing each window in full took minutes; only a few are compared now.
+    import difflib
+
+    compared = []
+
+    class Counting(difflib.SequenceMatcher):
+        def ratio(self):
+            if len(self.a) > 500:  # a window, not one line
+                compared.append(1)
+            return super().ratio()
+
+    monkeypatch.setattr(difflib, "SequenceMatcher", Counting)
+    lines = BIG.splitlines()
+    search = "".join(f"{line}0\n" for line in lines[1000:1300])
+    parsed = read_reply(block(search, ""), BIG)
+    assert parsed.errors[0].nearest[0] == 1001
+    assert 0 < len(compared) <= 12
