@@ -13,10 +13,11 @@ only the lines it changes:
 
 Blocks may be bare or inside fenced code blocks. Each SEARCH must match the
 current best once: exactly, else ignoring leading and trailing whitespace per
-line, else also treating runs of whitespace inside a line as one. All blocks are located in the file the model was shown, must not
-overlap, and are applied together or not at all: a reply whose blocks do not
-all apply gives `EditError`s that quote the block (and the nearest similar
-lines of the file) for the next prompt, never a half-edited program.
+line, else also treating runs of whitespace inside a line as one. All blocks
+are located in the file the model was shown, must not overlap, and are
+applied together or not at all: a reply whose blocks do not all apply gives
+`EditError`s that quote the block (and the nearest similar lines of the
+file) for the next prompt, never a half-edited program.
 """
 
 from __future__ import annotations
