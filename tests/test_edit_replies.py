@@ -309,3 +309,20 @@ async def test_the_tui_log_shows_edit_blocks_not_the_reply():
     assert "edit: 3 blocks" in texts
     assert "reply: popcnt instead of the call. [edit] [edit] [edit]" in texts
     assert not any("popcntq" in text for text in texts)
+
+
+def test_a_batch_summary_sums_output_tokens_by_reply_format():
+    from agent.batch.summary import summarize
+
+    lines = [
+        {"task": "a", "llm": {"calls": 2, "by_reply_format": {
+            "edits": {"proposals": 2, "output_tokens": 150}}}},
+        {"task": "b", "llm": {"calls": 2, "by_reply_format": {
+            "edits": {"proposals": 1, "output_tokens": 80},
+            "whole": {"proposals": 1, "output_tokens": 9000}}}},
+        {"task": "c", "llm": {"calls": 0}},  # the built-in optimizer: no model replies
+    ]  # fmt: skip
+    assert summarize(lines)["llm"]["by_reply_format"] == {
+        "edits": {"proposals": 3, "output_tokens": 230},
+        "whole": {"proposals": 1, "output_tokens": 9000},
+    }

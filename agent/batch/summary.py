@@ -86,6 +86,18 @@ BASELINE_WORDS = {
 }
 
 
+def _by_reply_format(lines: list[dict]) -> dict:
+    """Proposals and output tokens per reply format ("whole", "edits"), summed
+    over the tasks' reports."""
+    totals: dict[str, dict] = {}
+    for x in lines:
+        for kind, entry in ((x.get("llm") or {}).get("by_reply_format") or {}).items():
+            total = totals.setdefault(kind, {"proposals": 0, "output_tokens": 0})
+            for key in total:
+                total[key] += entry.get(key, 0) or 0
+    return totals
+
+
 def summarize(lines: list[dict], meta: dict | None = None) -> dict:
     """summary.json's content for these result lines (see the module's docstring)."""
     meta = meta or {}
@@ -111,6 +123,7 @@ def summarize(lines: list[dict], meta: dict | None = None) -> dict:
         for key in llm:
             llm[key] += (x.get("llm") or {}).get(key, 0) or 0
     llm["cost_usd"] = round(llm["cost_usd"], 6)
+    llm["by_reply_format"] = _by_reply_format(lines)
     planned = meta.get("planned")
     if meta.get("tasks") is not None:  # the batch's task names: count those with no line
         planned = len(meta["tasks"])
