@@ -396,9 +396,11 @@ def batch_command(
         batch_budget=batch_budget,
         overrides=given,
     )
+    from agent.stopping import Stopped
+
     try:
         summary = run_batch(options, progress=BatchProgress())
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Stopped):
         click.echo(f"agent: interrupted; continue with: agent batch --resume --out {out}", err=True)
         sys.exit(130)
     render_batch_summary(summary, out)

@@ -112,13 +112,14 @@ async def execute(
     ctx: RunContext,
     resume: bool = False,
     on_event: Callable[[ev.Event], None] = lambda e: None,
-    resume_hint: str = "agent run --resume",
+    resume_command: str = "",
     handle_sigint: bool = True,
 ) -> dict:
     """Run (or resume) the graph, streaming typed events; returns report.json's
     content. The first SIGINT stops it within seconds (`agent.stopping`),
-    raising `Stopped` after a `RunInterrupted` event; the TUI, which owns
-    its signals, passes `handle_sigint=False`."""
+    raising `Stopped` after a `RunInterrupted` event that names
+    `resume_command`; the TUI and batch, which own SIGINT, pass
+    `handle_sigint=False`."""
     log = ev.EventLog(ctx.run_dir / "events.jsonl")
 
     def publish(event: ev.Event) -> None:
@@ -146,7 +147,7 @@ async def execute(
             await _stream(ctx, resume, run_config, publish)
     except (asyncio.CancelledError, Stopped):
         if interrupt.stopping():  # a Ctrl-C, here or in a batch holding this run
-            resume_command = f"{resume_hint} {ctx.run_dir}"
+            resume_command = resume_command or f"agent run --resume {ctx.run_dir}"
             killed = interrupt.killed()
             publish(ev.RunInterrupted(signal="SIGINT", killed=killed, resume=resume_command))
         raise

@@ -57,7 +57,7 @@ def scripted(body: dict) -> Reply:
 
 
 def batch_env(**extra: str) -> dict:
-    return agent_env(AGENT_TIMING_SECONDS="5", AGENT_CONFIRM_SECONDS="4", **extra)
+    return agent_env(**{"AGENT_TIMING_SECONDS": "5", "AGENT_CONFIRM_SECONDS": "4", **extra})
 
 
 def model_args(server) -> list[str]:
@@ -484,3 +484,60 @@ def test_a_starting_task_gets_what_is_left_of_the_batch_budget():
     assert 99 < capped(RunConfig(time_budget=300), now + 100).time_budget <= 100
     assert capped(RunConfig(), now - 5).time_budget == 1.0  # started at the wire
     assert past(now - 1) and not past(now + 60)
+
+
+def _sigint_default() -> None:
+    """A suite started in the background inherits SIGINT ignored (tests/test_graph.py)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@needs_sandbox
+@pytest.mark.parametrize("to_group", [True, False], ids=["group", "process"])
+def test_sigint_stops_a_two_worker_batch_within_seconds_and_resume_finishes_it(tmp_path, to_group):
+    """SIGINT while two tasks are judged: out within 5 s with 130, nothing in
+    flight recorded, and --resume records every task exactly once."""
+    suite = tmp_path / "suite"
+    for name in KNOWN:
+        shutil.copytree(EXAMPLES / name, suite / name)
+    out = tmp_path / "out"
+    with OpenAIServer(scripted) as server:
+        proc = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "agent", "batch", str(suite), *model_args(server)),
+                *("--workers", "2", "--out", str(out)),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=batch_env(AGENT_TIMING_SECONDS="30"),
+            start_new_session=True,
+            preexec_fn=_sigint_default,
+        )
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and proc.poll() is None:
+            logs = [p.read_text() for p in out.glob("*/events.jsonl")]
+            if sum('"candidate_proposed"' in x for x in logs) >= 1:
+                break  # a candidate is being judged: sandboxes are running
+            time.sleep(0.1)
+        assert proc.poll() is None, proc.communicate()
+        time.sleep(0.5)
+        sent = time.monotonic()
+        if to_group:
+            os.killpg(proc.pid, signal.SIGINT)
+        else:
+            proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=60)
+        took = time.monotonic() - sent
+        assert proc.returncode == 130, stderr
+        assert took < 5, f"the batch stopped {took:.1f} s after SIGINT"
+        assert f"agent batch --resume --out {out}" in stderr and "Traceback" not in stderr
+        assert "stopping (SIGINT)" in stdout
+        assert json.loads((out / "batch.json").read_text())["stopped"] == "interrupted"
+        before = results(out) if (out / "results.jsonl").exists() else {}
+        assert len(before) < len(KNOWN)
+        done = agent("batch", "--resume", "--out", out)
+        assert done.returncode == 0, done.stderr
+    lines = results(out)  # each task once
+    assert sorted(lines) == sorted(KNOWN)
+    assert verdicts(lines) == EXPECTED
+    assert json.loads((out / "summary.json").read_text())["not_run"] == 0

@@ -27,7 +27,11 @@ async def _execute(ctx, resume: bool, on_event: Callable[[ev.Event], None]) -> d
 
     # The app owns SIGINT (tui/app.py): the run must not take it over.
     return await execute(
-        ctx, resume=resume, on_event=on_event, resume_hint="agent tui --open", handle_sigint=False
+        ctx,
+        resume=resume,
+        on_event=on_event,
+        resume_command=f"agent tui --open {ctx.run_dir}",
+        handle_sigint=False,
     )
 
 

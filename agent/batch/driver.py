@@ -12,6 +12,7 @@ from agent.batch.progress import NullProgress
 from agent.batch.results import RESULTS, ResultsLog
 from agent.batch.summary import write_summary
 from agent.models import Budget
+from agent.stopping import Stopped
 from tools.errors import BadInput
 
 
@@ -76,6 +77,11 @@ def run_batch(opts: BatchOptions, progress=None) -> dict:
                 stopped = asyncio.run(run_local(p, budget, recorder, opts.workers, progress))
             else:
                 raise BadInput(f"unknown executor {opts.executor!r} (use local or ray)")
+    except (Stopped, KeyboardInterrupt):  # Ctrl-C: what finished is kept, the rest resumes
+        p.request["stopped"] = "interrupted"
+        save_plan(p)
+        write_summary(p.out, summary_meta(p), plot=False, lines=recorder.lines)
+        raise
     finally:
         recorder.close()
         progress.stop()

@@ -10,6 +10,7 @@ from agent.batch.jobs import Job
 from agent.batch.plan import Plan
 from agent.batch.program import past, run_program
 from agent.models import Budget
+from agent.stopping import first_sigint_stops
 
 
 async def run_local(
@@ -39,5 +40,6 @@ async def run_local(
             line = await run_program(job, p.config, run_dir, p.mode, budget, on_event, p.deadline)
             record(line)
 
-    await asyncio.gather(*(one(job) for job in p.todo))
+    with first_sigint_stops(progress.interrupted):  # raises Stopped: tasks in flight not recorded
+        await asyncio.gather(*(one(job) for job in p.todo))
     return stopped[0] if stopped else None

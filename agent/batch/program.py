@@ -126,7 +126,13 @@ async def run_program(
         budget = TaskBudget(limit_usd=None, parent=parent_budget)
         budget.seed(usage_from_proposals(run_dir))
         ctx = make_context(task, capped(config, deadline), run_dir, budget=budget)
-        report = await execute(ctx, resume=resume, on_event=on_event)
+        report = await execute(
+            ctx,
+            resume=resume,
+            on_event=on_event,
+            resume_command=f"agent batch --resume --out {run_dir.parent}",
+            handle_sigint=False,  # the batch owns SIGINT (agent.batch.local)
+        )
     except asyncio.CancelledError:
         raise
     except BadInput as exc:

@@ -29,6 +29,9 @@ class NullProgress:
     def task_done(self, line: dict) -> None:
         pass
 
+    def interrupted(self, killed: int) -> None:
+        """The first Ctrl-C: say at once that the batch is stopping."""
+
     def stop(self) -> None:
         pass
 
@@ -173,6 +176,13 @@ class BatchProgress(NullProgress):
         )
         if self._progress is not None:
             self._progress.update(self._bar, advance=1, refresh=True)
+
+    def interrupted(self, killed: int) -> None:
+        self.console.print(
+            f"stopping (SIGINT): {killed} sandboxed processes killed; finished tasks are "
+            "kept, the others wait for --resume (a second Ctrl-C quits at once)",
+            markup=False,
+        )
 
     def stop(self) -> None:
         if self._progress is not None:

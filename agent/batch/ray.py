@@ -246,7 +246,12 @@ def run_ray(
             submit(queue.popleft())
         if not pending:
             break
-        ready, _ = ray.wait(list(pending), num_returns=1)
+        try:
+            ready, _ = ray.wait(list(pending), num_returns=1)
+        except KeyboardInterrupt:  # Ctrl-C: end the tasks in flight, leave them for --resume
+            for ref in pending:
+                ray.cancel(ref, force=True)  # kills the worker; bwrap dies with its parent
+            raise
         for ref in ready:
             job = pending.pop(ref)
             run_dir = p.out / job.slug
