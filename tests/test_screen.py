@@ -142,3 +142,12 @@ def test_agent_batch_screen_leaves_out_the_undefined_record_with_its_reason(tmp_
     assert lines["clean"]["status"] == "done"
     assert lines["uninit"]["status"] == "error"
     assert lines["uninit"]["error"].startswith("left out by --screen: memcheck on ")
+
+
+def test_without_valgrind_the_build_says_so_once(tmp_path, monkeypatch):
+    from tools import screen as screening
+    from tools.errors import BadInput
+
+    monkeypatch.setattr(screening.shutil, "which", lambda name: None)
+    with pytest.raises(BadInput, match="valgrind is not installed"):
+        screening.check_tools()

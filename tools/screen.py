@@ -33,12 +33,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from tools.build import build
+from tools.errors import BadInput
 from tools.sandbox import Sandbox
 
 EXIT = 86  # the exit status memcheck and the sanitizers report an error with
@@ -60,6 +62,15 @@ _ASAN_WHERE = re.compile(r"^\s+#\d+ 0x[0-9a-f]+ in \S+ \S*(prog\.c:\d+)", re.M)
 class ScreenOptions:
     timeout_s: float = 300.0  # wall clock per run under memcheck or the sanitizers
     memcheck_opt: str = "-O0"  # the build memcheck runs: -O0 keeps every read the source makes
+
+
+def check_tools() -> None:
+    """Screening needs valgrind; say so once, up front, rather than drop every program."""
+    if shutil.which("valgrind") is None:
+        raise BadInput(
+            "valgrind is not installed (apt-get install valgrind): it screens programs for "
+            "undefined behaviour (agent suite build --no-screen skips that)"
+        )
 
 
 def _compile(source: str, flags: list[str]) -> str | None:

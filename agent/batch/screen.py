@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from agent.batch.jobs import Job
 from tools.sandbox import Sandbox, SandboxError
-from tools.screen import screen
+from tools.screen import check_tools, screen
 
 PREFIX = "left out by --screen: "
 
@@ -37,5 +37,6 @@ def screen_job(job: Job, sandbox_mode: str = "bwrap") -> Job:
 
 def screen_jobs(jobs: list[Job], workers: int = 1, sandbox_mode: str = "bwrap") -> list[Job]:
     """Every job screened (`workers` at a time), in the same order."""
+    check_tools()
     with ThreadPoolExecutor(max(1, workers)) as pool:
         return list(pool.map(lambda job: screen_job(job, sandbox_mode), jobs))

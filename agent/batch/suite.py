@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tools.errors import BadInput
-from tools.screen import ScreenOptions, screen
+from tools.screen import ScreenOptions, check_tools, screen
 from tools.task import Limits, Task, _natural_key, rebuild_baseline
 
 LINK_FLAGS = ("-lm",)
@@ -217,6 +217,8 @@ def build_suite(
 
     src, out = Path(src), Path(out)
     programs = discover(src)
+    if screening is not None:
+        check_tools()
     if out.exists() and any(out.iterdir()):
         raise BadInput(f"{out} is not empty: give a new folder for the suite")
     limits = dataclasses.replace(
