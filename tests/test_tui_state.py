@@ -86,3 +86,17 @@ def test_formats():
     assert format_speedup(1.5, [1.4, 1.6]) == "1.500x ±0.100"
     assert format_speedup(1.5, None) == "1.500x"
     assert format_elapsed(3725) == "1:02:05"
+
+
+def test_an_opened_run_resumes_with_a_new_time_budget(tmp_path):
+    from agent.config import RunConfig
+    from agent.run import save_request
+    from tests.conftest import EXAMPLES
+    from tui.session import RunSession
+
+    run_dir = tmp_path / "run"
+    save_request(run_dir, EXAMPLES / "collatz" / "prog.s", None, None, RunConfig(time_budget=9))
+    assert RunSession.open(run_dir).context().config.time_budget == 9
+    session = RunSession.open(run_dir, time_budget=600.0)
+    assert session.context().config.time_budget == 600.0
+    assert 590 < session.context().time_left() <= 600

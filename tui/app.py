@@ -427,7 +427,7 @@ def main(open_dir: Path | None = None, **options) -> None:
     if open_dir is not None:
         if options.get("program") is not None:
             raise click.UsageError("give PROGRAM.s or --open RUN_DIR, not both")
-        session = RunSession.open(open_dir)
+        session = RunSession.open(open_dir, time_budget=options.get("time_budget"))
         app = SuperoptApp(session)
     else:
         session = RunSession.start(**options)

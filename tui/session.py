@@ -9,6 +9,7 @@ opened folder when it is first needed (resume, hint, pause).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -36,11 +37,14 @@ async def _execute(ctx, resume: bool, on_event: Callable[[ev.Event], None]) -> d
 
 
 class RunSession:
-    def __init__(self, run_dir: Path, ctx=None, runner: Runner = _execute):
+    def __init__(
+        self, run_dir: Path, ctx=None, runner: Runner = _execute, time_budget: float | None = None
+    ):
         self.run_dir = Path(run_dir)
         self.ctx = ctx
         self._runner = runner
         self._baseline: str | None = None
+        self._time_budget = time_budget  # replaces the saved one when the run resumes
 
     # -- making one --------------------------------------------------------------
 
@@ -67,11 +71,12 @@ class RunSession:
         return cls(ctx.run_dir, ctx)
 
     @classmethod
-    def open(cls, run_dir: Path) -> RunSession:
-        """An existing run folder, finished or interrupted."""
+    def open(cls, run_dir: Path, time_budget: float | None = None) -> RunSession:
+        """An existing run folder, finished or interrupted; `time_budget`, if
+        given, is what a resumption may spend (counted from when it starts)."""
         if not (run_dir / "run.json").is_file() and not (run_dir / "events.jsonl").is_file():
             raise BadInput(f"{run_dir} is not a run folder (no run.json, no events.jsonl)")
-        return cls(run_dir)
+        return cls(run_dir, time_budget=time_budget)
 
     # -- its files ---------------------------------------------------------------
 
@@ -117,6 +122,8 @@ class RunSession:
             from agent.run import load_request, make_context
 
             task, config = load_request(self.run_dir)
+            if self._time_budget is not None:
+                config = dataclasses.replace(config, time_budget=self._time_budget)
             self.ctx = make_context(task, config, self.run_dir)
         return self.ctx
 
