@@ -53,27 +53,24 @@ class RunContext:
                 self.baseline_seconds = round(time.monotonic() - start, 3)
             return self._baseline
 
+    @property
+    def deadline(self) -> float | None:
+        """When the time budget ends (time.monotonic(); counted from this
+        process's start, so a resume gets the budget it is given)."""
+        budget = self.config.time_budget
+        return None if budget is None else self.started + budget
+
     def time_left(self) -> float | None:
-        """Seconds left of the time budget (counted from this process's start,
-        so a resume gets the budget it is given); None without one."""
-        if self.config.time_budget is None:
-            return None
-        return self.config.time_budget - (time.monotonic() - self.started)
+        return None if self.deadline is None else self.deadline - time.monotonic()
 
     def out_of_time(self) -> bool:
-        left = self.time_left()
-        return left is not None and left <= 0
+        return self.deadline is not None and time.monotonic() >= self.deadline
 
     def eval_options_now(self) -> EvalOptions:
         """The options for judging a candidate now: its timing and differential
         checks end with the time budget (a candidate not shown faster by then
         is not a winner; one not fully checked is not `verified`)."""
-        left = self.time_left()
-        if left is None:
-            return self.eval_options
-        deadline = time.monotonic() + left
-        o = self.eval_options
-        return replace(o, timing=replace(o.timing, deadline=deadline), deadline=deadline)
+        return replace(self.eval_options, deadline=self.deadline)
 
     def baseline_profile_text(self) -> str:
         base = self._baseline

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -39,3 +42,24 @@ def agent_env(**extra: str) -> dict:
         env.pop(key, None)
     env.update(AGENT_TIMING_SECONDS="8", AGENT_CONFIRM_SECONDS="4", AGENT_DIFFERENTIAL="20")
     return env | extra
+
+
+def agent(*args, env=None, cwd=None, timeout=600) -> subprocess.CompletedProcess:
+    """`python -m agent ARGS` in a subprocess with `agent_env()` unless told."""
+    return subprocess.run(
+        [sys.executable, "-m", "agent", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env or agent_env(),
+        cwd=cwd,
+        timeout=timeout,
+    )
+
+
+def sigint_default() -> None:
+    """`preexec_fn` for a child under a Ctrl-C test. A suite started as a
+    background job of a non-interactive shell (`make test &`) inherits SIGINT
+    ignored, and Python then installs no KeyboardInterrupt handler in the
+    child: the signal under test would be ignored by POSIX convention. Give
+    the child the default, as a terminal would."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, EXAMPLES, REPORT_FIELDS, agent_env, needs_sandbox
+from tests.conftest import DATA, EXAMPLES, REPORT_FIELDS, agent, agent_env, needs_sandbox
 from tests.llm_servers import AnthropicServer, OpenAIServer, Reply, fenced, prose_only, truncated
 
 pytestmark = needs_sandbox
@@ -28,16 +28,6 @@ CONTRACT = REPORT_FIELDS | {"branches", "iterations", "llm"}
 def branch_of(body: dict) -> int:
     """Branch b runs at temperature 0.7 + 0.1 b (see agent.graph)."""
     return round((body["temperature"] - 0.7) * 10)
-
-
-def agent(*args, env=None, timeout=600) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "agent", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=env or agent_env(),
-        timeout=timeout,
-    )
 
 
 def events(run_dir: Path) -> list[dict]:

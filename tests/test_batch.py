@@ -19,7 +19,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, EXAMPLES, REPORT_FIELDS, agent_env, needs_sandbox
+from tests.conftest import (
+    DATA,
+    EXAMPLES,
+    REPORT_FIELDS,
+    agent_env,
+    needs_sandbox,
+    sigint_default,
+)
+from tests.conftest import agent as run_agent
 from tests.llm_servers import OpenAIServer, Reply, fenced, prompt_text
 
 FAST = (DATA / "collatz_fast.s").read_text()
@@ -74,14 +82,7 @@ def model_args(server) -> list[str]:
 
 
 def agent(*args, env=None, cwd=None, timeout=300) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "agent", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=env or batch_env(),
-        cwd=cwd,
-        timeout=timeout,
-    )
+    return run_agent(*args, env=env or batch_env(), cwd=cwd, timeout=timeout)
 
 
 def results(out: Path) -> dict[str, dict]:
@@ -486,11 +487,6 @@ def test_a_starting_task_gets_what_is_left_of_the_batch_budget():
     assert past(now - 1) and not past(now + 60)
 
 
-def _sigint_default() -> None:
-    """A suite started in the background inherits SIGINT ignored (tests/test_graph.py)."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 @needs_sandbox
 def test_sigint_stops_a_two_worker_batch_within_seconds_and_resume_finishes_it(tmp_path):
     """SIGINT to the batch's process group, as a terminal's Ctrl-C sends it,
@@ -512,7 +508,7 @@ def test_sigint_stops_a_two_worker_batch_within_seconds_and_resume_finishes_it(t
             text=True,
             env=batch_env(AGENT_TIMING_SECONDS="30"),
             start_new_session=True,
-            preexec_fn=_sigint_default,
+            preexec_fn=sigint_default,
         )
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline and proc.poll() is None:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,7 +17,7 @@ from agent.edits import edit_reply
 from agent.feedback import feedback_from, outcome, render_feedback
 from agent.models import Budget, make_proposer
 from agent.proposer import ProposalRequest
-from tests.conftest import DATA, EXAMPLES, agent_env, needs_sandbox
+from tests.conftest import DATA, EXAMPLES, agent, agent_env, needs_sandbox
 from tests.llm_servers import AnthropicServer, OpenAIServer, Reply, fenced, prompt_text, prose_only
 from tools.errors import BadInput
 from tools.task import load_task
@@ -136,16 +134,6 @@ def test_edits_that_do_not_apply_are_feedback_not_a_crash(
 
 
 # -- end to end: judged, and fed back ---------------------------------------------
-
-
-def agent(*args, env=None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "agent", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=env or agent_env(),
-        timeout=600,
-    )
 
 
 def events(run_dir: Path) -> list[dict]:

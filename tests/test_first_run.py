@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES, agent_env, needs_sandbox
+from tests.conftest import EXAMPLES, agent, agent_env, needs_sandbox, sigint_default
 
 pytestmark = needs_sandbox
 
@@ -47,16 +47,6 @@ int main(void) {
     return 0;
 }
 """
-
-
-def agent(*args, env=None, timeout=600) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "agent", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=env or agent_env(),
-        timeout=timeout,
-    )
 
 
 def compile_task(folder: Path, source: str, inputs: dict[str, str] | None) -> Path:
@@ -149,12 +139,6 @@ def test_the_time_budget_ends_the_run_with_its_best_confirmed(tmp_path):
     assert wall < 10 + 60, wall
 
 
-def _sigint_default() -> None:
-    """A suite started in the background inherits SIGINT ignored; a terminal's
-    child would not (see tests/test_graph.py)."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 @pytest.mark.parametrize("to_group", [False, True], ids=["process", "group"])
 def test_ctrl_c_stops_within_seconds_and_resumes_with_a_new_budget(tmp_path, to_group):
     out = tmp_path / "run"
@@ -177,7 +161,7 @@ def test_ctrl_c_stops_within_seconds_and_resumes_with_a_new_budget(tmp_path, to_
         text=True,
         env=agent_env(AGENT_TIMING_SECONDS="30"),
         start_new_session=True,
-        preexec_fn=_sigint_default,
+        preexec_fn=sigint_default,
     )
     log = out / "events.jsonl"
     deadline = time.monotonic() + 240

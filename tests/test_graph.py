@@ -16,7 +16,7 @@ from agent.context import RunContext
 from agent.models import Budget
 from agent.proposer import Proposal, ProposalRequest
 from agent.run import eval_options, execute
-from tests.conftest import DATA, EXAMPLES, needs_sandbox
+from tests.conftest import DATA, EXAMPLES, needs_sandbox, sigint_default
 from tests.llm_servers import OpenAIServer, Reply, fenced
 from tools.sandbox import Sandbox
 from tools.task import load_task
@@ -91,14 +91,6 @@ def test_no_improvement_keeps_the_baseline(tmp_path):
     assert report["iterations"] == 4
 
 
-def _sigint_default() -> None:
-    """A test suite started as a background job of a non-interactive shell
-    (`make test &`) inherits SIGINT ignored, and Python then installs no
-    KeyboardInterrupt handler in the child: the Ctrl-C under test would be
-    ignored by POSIX convention. Give the child the default, as a terminal would."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 def test_ctrl_c_stops_cleanly_and_the_run_resumes(tmp_path):
     out = tmp_path / "run"
     env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
@@ -125,7 +117,7 @@ def test_ctrl_c_stops_cleanly_and_the_run_resumes(tmp_path):
             stderr=subprocess.PIPE,
             text=True,
             env=env,
-            preexec_fn=_sigint_default,
+            preexec_fn=sigint_default,
         )
         deadline = time.monotonic() + 60
         while not server.completion_requests and time.monotonic() < deadline:

@@ -56,7 +56,7 @@ class EvalOptions:
     differential_seconds: float = 30.0  # time bound for them
     differential_seed: int = 0
     save_counterexamples: Path | None = None  # mismatching inputs saved here as tests
-    deadline: float | None = None  # time.monotonic() by which differential checks end
+    deadline: float | None = None  # time.monotonic() by which timing and differential end
 
 
 @dataclass(frozen=True)
@@ -303,7 +303,7 @@ def evaluate(
                 baseline.timing_test,
                 sandbox,
                 hashes,
-                opt.timing,
+                replace(opt.timing, deadline=opt.deadline) if opt.deadline else opt.timing,
                 to_beat=to_beat,
             )
         result.not_checked = _not_checked(result.timing)

@@ -15,6 +15,7 @@ import os
 import signal
 import subprocess
 import threading
+from collections.abc import Iterator
 
 _stopping = threading.Event()
 _live: set[subprocess.Popen] = set()
@@ -39,18 +40,21 @@ def check() -> None:
         raise Interrupted
 
 
-def track(proc: subprocess.Popen) -> None:
-    """Count a launched process group as live (kill it at once if stopping)."""
+@contextlib.contextmanager
+def tracked(proc: subprocess.Popen) -> Iterator[None]:
+    """Count a just-launched process group as live while the block runs; if a
+    stop came first, kill and reap it and raise `Interrupted` instead."""
     with _lock:
         _live.add(proc)
-    if _stopping.is_set():
-        kill(proc)
-        raise Interrupted
-
-
-def untrack(proc: subprocess.Popen) -> None:
-    with _lock:
-        _live.discard(proc)
+    try:
+        if _stopping.is_set():
+            kill(proc)
+            proc.wait()
+            raise Interrupted
+        yield
+    finally:
+        with _lock:
+            _live.discard(proc)
 
 
 def kill(proc: subprocess.Popen) -> None:

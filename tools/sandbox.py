@@ -311,15 +311,8 @@ def _communicate(
         start_new_session=True,
         env=CLEAN_ENV,
     )
-    try:
-        interrupt.track(proc)
-    except interrupt.Interrupted:
-        proc.wait()
-        raise
-    try:
+    with interrupt.tracked(proc):
         return _collect(proc, stdin, timeout, out_cap)
-    finally:
-        interrupt.untrack(proc)
 
 
 def _collect(proc: subprocess.Popen, stdin: bytes, timeout: float, out_cap: int) -> Completed:
@@ -413,10 +406,9 @@ class Session:
             start_new_session=True,
             env=CLEAN_ENV,
         )
-        try:
-            interrupt.track(self._proc)
+        try:  # untracked when the session closes (its ExitStack)
+            self._cleanup.enter_context(interrupt.tracked(self._proc))
         except interrupt.Interrupted:
-            self._proc.wait()
             for fd in self._fds:
                 os.close(fd)
             self._cleanup.close()
@@ -499,7 +491,6 @@ class Session:
             pass
         _kill(self._proc)
         self._proc.wait()
-        interrupt.untrack(self._proc)
         for fd in self._fds:
             os.close(fd)
         self._fds.clear()

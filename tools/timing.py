@@ -229,7 +229,7 @@ def measure(
             if pairs == opt.warmup_pairs:
                 cap = opt.seconds_cap(elapsed / max(pairs, 1))
             measured = pairs - opt.warmup_pairs
-            late = opt.deadline is not None and time.monotonic() >= opt.deadline
+            late = opt.deadline is not None and start + elapsed >= opt.deadline
             spent = measured >= opt.max_pairs or (measured >= 2 and (elapsed >= cap or late))
             if measured in looks or spent:
                 _summarise(timing, samples, opt)
