@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from agent.builtin.driver import optimize
+from agent.builtin.proposer import BuiltinProposer
 from tests.conftest import EXAMPLES, needs_sandbox
 from tools.sandbox import Sandbox
 from tools.task import load_task
@@ -15,7 +16,10 @@ pytestmark = [needs_sandbox, pytest.mark.slow]
 def test_collatz_gets_a_verified_faster_candidate_from_if_conversion():
     task = load_task(EXAMPLES / "collatz" / "prog.s")
     sandbox = Sandbox(task.limits)
-    asm, evaluation, passes = optimize(task, sandbox, iterations=1, branches=1, budget_s=80)
+    only = BuiltinProposer(sandbox=sandbox, passes=("ifconvert",))
+    asm, evaluation, passes = optimize(
+        task, sandbox, iterations=1, branches=1, budget_s=80, proposer=only
+    )
     assert evaluation is not None and evaluation.correct and evaluation.faster
     assert evaluation.tests.passed == evaluation.tests.total == 4
     assert evaluation.timing.speedup.low > 1.1

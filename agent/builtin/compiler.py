@@ -2,16 +2,20 @@
 
 When it applies: the task has C source (`Task.source`). Variants: gcc (and
 clang when installed) at -O2/-O3 with the target's `-march`, `-funroll-loops`,
-`-fno-plt`, and profile-guided builds: an instrumented binary
-(`-fprofile-generate`) runs the task's test inputs inside the sandbox, its
-.gcda counters come back as bytes, and a second compile uses them
-(`-fprofile-use`; a build whose profile was not found is an error, so a "PGO"
-candidate always used one).
+`-fno-plt`, `-fwhole-program`, without the SLP or all vectorizers (gcc's
+vectorized swaps of neighbouring elements can stall on store forwarding), and
+profile-guided builds: an instrumented binary (`-fprofile-generate`) runs the
+task's test inputs inside the sandbox, its .gcda counters come back as bytes,
+and a second compile uses them (`-fprofile-use -fprofile-partial-training`; a
+build whose profile was not found is an error, so a "PGO" candidate always
+used one). Which of them pays is not guessed here: `agent.builtin.race` races
+them all on the task's slowest input and the proposer offers them in that order.
 
 Why sound: it is the same C program through the same compiler, under flags
-that keep the language semantics. Floating point is the exception that needs
-care: `-march` with FMA lets gcc contract a*b+c into one rounding, and
--ffast-math relaxes IEEE semantics; so every `-march` variant gets
+that keep the language semantics (`-fwhole-program` only says the file is the
+whole program, which a task's single `.s` is). Floating point is the exception
+that needs care: `-march` with FMA lets gcc and clang contract a*b+c into one
+rounding, and -ffast-math relaxes IEEE semantics; so every `-march` variant gets
 `-ffp-contract=off` unless the output is compared with a tolerance
 (`compare.mode == "float"`), and only then is -ffast-math tried. The flag goes
 on whether or not the source looks like floating point: `a * 0.1 - c * 0.01`
@@ -64,6 +68,9 @@ class Variant:
                     "-funroll-loops": "unroll",
                     "-fno-plt": "noplt",
                     "-ffast-math": "fastmath",
+                    "-fno-tree-slp-vectorize": "noslp",
+                    "-fno-tree-vectorize": "novec",
+                    "-fwhole-program": "whole",
                 }.get(flag, flag.lstrip("-").replace("march=", ""))
             )
         if self.pgo:
@@ -100,12 +107,27 @@ def variants(task: Task, target: str) -> list[Variant]:
         (("-O2", march, "-funroll-loops"), False),
         (("-O3", march, "-funroll-loops"), True),
         (("-O3", march, "-fno-plt"), False),
+        (("-O3", "-funroll-loops"), False),
+        (("-O2",), False),
+        (("-O2", "-funroll-loops"), False),
+        (("-O3", "-fno-tree-slp-vectorize"), False),
+        (("-O3", "-fno-tree-vectorize"), False),
+        (("-O3", march, "-fno-tree-vectorize"), False),
+        (("-O3", "-fno-tree-vectorize", "-funroll-loops"), False),
+        (("-O3", "-fwhole-program"), False),
+        (("-O3", march, "-fwhole-program"), True),
+    ]
+    clang = [
+        ("-O3",),
+        ("-O2",),
+        ("-O3", march),
+        ("-O3", march, "-funroll-loops"),
     ]
     out: list[Variant] = []
     for compiler in compilers():
-        for flags, pgo in base:
-            if compiler == "clang" and pgo:
-                continue  # clang's profile format needs llvm-profdata: not wired
+        # clang's profile format needs llvm-profdata: its PGO is not wired
+        choices = [(flags, False) for flags in clang] if compiler == "clang" else base
+        for flags, pgo in choices:
             out.append(Variant(compiler, flags + (extra if march in flags else ()), pgo))
         if fp and tolerant:
             out.append(Variant(compiler, ("-O3", march, "-ffast-math")))
@@ -123,9 +145,12 @@ def compile_variant(task: Task, variant: Variant, sandbox: Sandbox | None) -> st
             if sandbox is None or not _collect_profile(task, variant, folder, sandbox):
                 return None
             flags = [*variant.flags, "-fprofile-use", "-fprofile-correction"]
+            flags += ["-fprofile-partial-training"]
             flags += ["-Werror=missing-profile", "-Wno-coverage-mismatch"]
         else:
             flags = list(variant.flags)
+        if variant.compiler == "clang":
+            flags.append("-fno-addrsig")  # GNU as does not know clang's .addrsig
         done = _run([variant.compiler, *flags, "-w", "-S", "prog.c", "-o", "prog.s"], folder)
         if done is None or done.returncode != 0 or not (folder / "prog.s").exists():
             return None

@@ -10,6 +10,11 @@ How it chooses (per task, shared by all branches):
   goes; fast I/O comes first when scanf/printf internals hold the time,
   if-conversion of hot branches next, then compiler variants (while the
   branch still holds compiler output), then idioms, peephole, alignment;
+- compiler variants are first built all at once and raced on the slowest
+  input (`agent.builtin.race`): they are offered fastest first, those that
+  lost clearly or behaved differently not at all, and when the race's leader
+  is clearly ahead of the original they come before the assembly passes, which
+  then stack on the winning regeneration;
 - a pass already in the current's stack is not applied again, and no
   assembly is proposed twice (branches therefore spread over different moves);
 - it remembers what the harness accepted or rejected (a branch's next
@@ -25,9 +30,10 @@ import hashlib
 import threading
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from agent.builtin import align, compiler, cpu, fast_io, idioms, ifconvert, peephole
+from agent.builtin import align, compiler, cpu, fast_io, idioms, ifconvert, peephole, race
 from agent.builtin.context import (
     PassContext,
     from_profile,
@@ -41,6 +47,8 @@ from tools.sandbox import Sandbox
 from tools.task import Task, TestCase
 
 IO_HOT = 10.0  # % of samples in stdio internals for fast I/O to go first
+RACE_KEEP = 0.98  # a variant raced below this speed of the original is not offered
+REGEN_FIRST = 1.03  # a race leader this far ahead puts regeneration before the asm passes
 PROFILE_LINES = 60
 _IO_NAMES = (
     "scanf",
@@ -71,6 +79,7 @@ class Move:
     name: str
     run: Callable[[str, PassContext], str | None] | None = None  # asm passes
     variant: compiler.Variant | None = None  # compiler regeneration
+    raced: float | None = None  # the variant's speed in the race (original = 1.0)
     replay: tuple[str, ...] = ()  # asm passes re-applied on top of the variant
 
     @property
@@ -126,6 +135,7 @@ class _TaskState:
         self.slowest_known = False
         self.sandbox: Sandbox | None = None
         self.sandbox_tried = False
+        self.races: dict[str, list[tuple[compiler.Variant, float]] | None] = {}  # by target
 
 
 class BuiltinProposer:
@@ -179,7 +189,8 @@ class BuiltinProposer:
                     asm=asm,
                     note="+".join(stack),
                     model="builtin",
-                    extra={"passes": list(stack), "move": move.name},
+                    extra={"passes": list(stack), "move": move.name}
+                    | ({"raced": round(move.raced, 3)} if move.raced else {}),
                 )
             state.last.pop(request.branch, None)
             return Proposal(
@@ -221,15 +232,23 @@ class BuiltinProposer:
             if name not in done:
                 order.append(Move(name, run=ASM_PASSES[name]))
 
+        only_compiled = all(p.startswith(compiler.compilers()) for p in passes)
+        regen_allowed = self._passes is None or "regen" in self._passes
+        ranked = self._ranked(state, ctx.target) if task.source and regen_allowed else []
+        regen = [
+            Move(v.slug, variant=v, raced=speed)
+            for v, speed in ranked
+            if only_compiled and v.slug not in done
+        ]
+        lead = bool(regen) and (regen[0].raced or 0.0) >= REGEN_FIRST
         if io_first:
             add("fast_io")
+        if lead:
+            order += regen
         add("ifconvert")
         add("idioms")
-        only_compiled = all(p.startswith(compiler.compilers()) for p in passes)
-        if task.source and only_compiled:
-            for variant in compiler.variants(task, ctx.target):
-                if variant.slug not in done:
-                    order.append(Move(variant.slug, variant=variant))
+        if not lead:
+            order += regen
         for name in ("peephole", "bmi2", "align32", "align64"):
             add(name)
         if not io_first:
@@ -237,9 +256,9 @@ class BuiltinProposer:
         # Last: the accepted assembly passes again, on top of other compiler output.
         replay = tuple(p for p in passes if p in ASM_PASSES)
         if task.source and replay and "given" not in passes:
-            for variant in compiler.variants(task, ctx.target):
+            for variant, speed in ranked:
                 if variant.slug not in done:
-                    order.append(Move(variant.slug, variant=variant, replay=replay))
+                    order.append(Move(variant.slug, variant=variant, replay=replay, raced=speed))
         if self._passes is not None:
             order = [
                 m for m in order if m.name in self._passes or (m.regen and "regen" in self._passes)
@@ -273,6 +292,64 @@ class BuiltinProposer:
                 asm, stack = out, (*stack, name)
                 here = here.without_profile()
         return (asm, stack) if len(stack) > 1 else (None, stack)
+
+    # -- race ------------------------------------------------------------------
+
+    def _ranked(self, state: _TaskState, target: str) -> list[tuple[compiler.Variant, float]]:
+        """The task's compiler variants worth offering, best first: raced when a
+        sandbox is at hand (once per task and target), else in the fixed order."""
+        if target not in state.races:
+            state.races[target] = self._race(state, target)
+        raced = state.races[target]
+        if raced is None:
+            return [(v, 0.0) for v in compiler.variants(state.task, target)]
+        return raced
+
+    def _race(self, state: _TaskState, target: str):
+        from tools.build import build
+
+        sandbox = self.sandbox(state)
+        variants = compiler.variants(state.task, target)
+        if sandbox is None or not variants:
+            return None
+        task = state.task
+        todo = [v for v in variants if v.slug not in state.regen]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            made = list(pool.map(lambda v: compiler.compile_variant(task, v, sandbox), todo))
+        state.regen.update({v.slug: asm for v, asm in zip(todo, made, strict=True)})
+        try:
+            original = build(task.asm, sandbox, task.link_flags)
+            slowest = self._slowest(state, original.binary) if original.ok else None
+            if slowest is None:
+                return None
+            entrants: dict[str, bytes] = {}
+            seen = {digest(task.asm)}
+            for v in variants:
+                asm = state.regen.get(v.slug)
+                if asm is None or digest(asm) in seen or not cpu.allowed(asm, task.asm, target):
+                    continue
+                seen.add(digest(asm))
+                built = build(asm, sandbox, task.link_flags)
+                if built.ok:
+                    entrants[v.slug] = built.binary
+            entries = race.race(original.binary, entrants, slowest, sandbox)
+        except Exception:  # the race is advice: without it the fixed order still works
+            return None
+        by_slug = {v.slug: v for v in variants}
+        return [
+            (by_slug[e.name], e.speedup) for e in entries if not e.wrong and e.speedup >= RACE_KEEP
+        ]
+
+    def _slowest(self, state: _TaskState, binary: bytes) -> TestCase | None:
+        """The task's slowest test (found once, by one run of every test)."""
+        from tools.testing import run_tests
+
+        if not state.slowest_known:
+            state.slowest_known = True
+            sandbox = self.sandbox(state)
+            report = run_tests(binary, state.task.tests, sandbox, state.task.compare)
+            state.slowest = report.slowest().test
+        return state.slowest
 
     # -- profile ---------------------------------------------------------------
 
@@ -322,7 +399,6 @@ class BuiltinProposer:
     def _profile(self, state: _TaskState, asm: str, base: dict) -> PassContext | None:
         from tools.build import build
         from tools.profile import profile
-        from tools.testing import run_tests
 
         sandbox = self.sandbox(state)
         if sandbox is None:
@@ -331,13 +407,10 @@ class BuiltinProposer:
             built = build(asm, sandbox, state.task.link_flags)
             if not built.ok:
                 return None
-            if not state.slowest_known:
-                state.slowest_known = True
-                report = run_tests(built.binary, state.task.tests, sandbox, state.task.compare)
-                state.slowest = report.slowest().test
-            if state.slowest is None:
+            slowest = self._slowest(state, built.binary)
+            if slowest is None:
                 return None
-            prof = profile(built.binary, asm, state.slowest.input, sandbox, top=PROFILE_LINES)
+            prof = profile(built.binary, asm, slowest.input, sandbox, top=PROFILE_LINES)
         except Exception:  # profiling is advice: without it the passes still work
             return None
         if not prof.samples:

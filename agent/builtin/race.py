@@ -1,0 +1,112 @@
+"""Racing: a cheap first look at many builds before the harness judges a few.
+
+The harness's judgment of one candidate (tests, interleaved timing to a
+decision) costs seconds; the built-in optimizer can make two dozen compiler
+variants of a program in about as long. Which of them pays differs per program
+(on public programs: `-funroll-loops` 1.36x on one, no SLP vectorizer 6x on
+another, clang on a third, and each of them slower elsewhere), so a fixed
+order wastes the time budget on losers. A race runs them all, round-robin in
+random order with the original in every round, on the task's slowest input in
+one runner session of the sandbox (the same machinery and CPU-time clock as
+timing, under the machine-wide timing slot), and drops an entrant as soon as
+it is clearly behind: below `cut` of the leader's speed and of the original's.
+An entrant whose output or exit status differs from the original's in the
+same round is out at once.
+
+A race only orders and prunes: its figures are medians of a few runs with no
+interval, never reported as a speedup. Every entrant the proposer then offers
+is judged by the harness like any candidate.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from dataclasses import dataclass
+
+from tools.quiet import timing_slot
+from tools.sandbox import RunResult, Sandbox, SandboxError
+from tools.task import TestCase
+from tools.timing import timing_core
+
+ROUNDS = 5
+SECONDS = 30.0
+CUT = 0.9  # drop an entrant below this fraction of the leader's (and the original's) speed
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    speedup: float  # median over its rounds of (original's CPU time / its CPU time)
+    rounds: int
+    wrong: str = ""  # why it is out of the race for behaving differently ("" if not)
+
+
+def _behaviour(run: RunResult) -> tuple:
+    return (run.exit_code, run.signal, run.timed_out, run.out_hash)
+
+
+def race(
+    baseline: bytes,
+    entrants: dict[str, bytes],
+    test: TestCase,
+    sandbox: Sandbox,
+    rounds: int = ROUNDS,
+    seconds: float = SECONDS,
+    cut: float = CUT,
+    seed: int = 0,
+) -> list[Entry]:
+    """Race `entrants` (name -> binary) against `baseline` on `test`; best first.
+
+    Entrants dropped early keep the figure they had when dropped; a wrong one
+    comes last with speedup 0.
+    """
+    names = list(entrants)
+    if not names:
+        return []
+    rng = random.Random(seed)
+    ratios: dict[str, list[float]] = {n: [] for n in names}
+    wrong: dict[str, str] = {}
+    alive = set(names)
+    binaries = [baseline, *(entrants[n] for n in names)]
+    index = {n: i + 1 for i, n in enumerate(names)}
+    with timing_slot(), sandbox.session(binaries, cpu=timing_core()) as session:
+        session.set_input(test.input)
+        start = time.monotonic()
+        for done in range(1, rounds + 1):
+            order = [0, *(index[n] for n in names if n in alive)]
+            rng.shuffle(order)
+            runs: dict[int, RunResult] = {}
+            for i in order:
+                try:
+                    runs[i] = session.run(i, send_output=False)
+                except SandboxError as e:
+                    if i == 0:
+                        raise
+                    runs[i] = None  # type: ignore[assignment]
+                    wrong[names[i - 1]] = str(e)
+            base = runs[0]
+            for n in [n for n in names if n in alive]:
+                run = runs.get(index[n])
+                if run is None or _behaviour(run) != _behaviour(base):
+                    wrong.setdefault(n, f"behaves differently on {test.name}")
+                    alive.discard(n)
+                    continue
+                ratios[n].append(max(base.cpu_us, 1) / max(run.cpu_us, 1))
+            if done >= 2 and alive:
+                leader = max(statistics.median(ratios[n]) for n in alive)
+                bar = cut * max(leader, 1.0)
+                alive = {n for n in alive if statistics.median(ratios[n]) >= bar}
+            if not alive or time.monotonic() - start > seconds:
+                break
+    entries = [
+        Entry(
+            n,
+            statistics.median(ratios[n]) if ratios[n] and n not in wrong else 0.0,
+            len(ratios[n]),
+            wrong.get(n, ""),
+        )
+        for n in names
+    ]
+    return sorted(entries, key=lambda e: (-e.speedup, e.name))
