@@ -135,6 +135,7 @@ async def propose(state: BranchState, runtime: Runtime[RunContext]) -> dict:
             seed=ctx.config.seed * 1000 + b * 100 + i,
             temperature=_temperature(ctx, b),
             target_cpu=ctx.config.target_cpu,
+            deadline=ctx.deadline,
         )
         started = time.monotonic()
         try:
@@ -287,6 +288,8 @@ def _summary(report: dict | None, record: dict, iteration: int, report_rel: str 
             "iteration": iteration,
             "report": report_rel,
         }
+        if record["extra"].get("passes"):  # the built-in's moves (explained at the end)
+            candidate["passes"] = list(record["extra"]["passes"])
     return {"event": event, "candidate": candidate}
 
 

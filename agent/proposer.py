@@ -48,6 +48,7 @@ class ProposalRequest:
     seed: int = 0
     temperature: float = 0.7
     target_cpu: str = "native"
+    deadline: float | None = None  # time.monotonic() when the run's time budget ends
 
 
 @dataclass(frozen=True)

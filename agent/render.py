@@ -198,6 +198,22 @@ def time_line(seconds: dict) -> str:
     return f"time: {seconds.get('wall', 0.0):.0f} s wall; {body} (phases summed over branches)"
 
 
+def explained_lines(explained: list[dict]) -> list[str]:
+    """The winner's moves and what each added (dropping it and timing again)."""
+    if not explained:
+        return []
+    lines = ["what the winner is made of (each move dropped in turn, the winner timed against it):"]
+    for c in explained:
+        if c["added"] is None:
+            figure = c["note"]
+        else:
+            low, high = c["ci"] or (c["added"], c["added"])
+            figure = f"{c['added']:.3f}x [{low:.3f}, {high:.3f}]"
+            figure += f" ({c['note']})" if c["note"] else ""
+        lines.append(f"  {c['move']}: {c['what']}: {figure}")
+    return lines
+
+
 def render_run_summary(report: dict, run_dir, console: Console | None = None) -> None:
     """The closing summary of `agent run`."""
     console = console or _console()
@@ -236,6 +252,9 @@ def render_run_summary(report: dict, run_dir, console: Console | None = None) ->
             f"the interval is wider than ±1%: the {confirmation['pairs']} pairs that fit "
             "the confirmation's cap (confirm_seconds) could not narrow it on this machine"
         )
+    if source != "baseline":
+        for line in explained_lines(report.get("explained") or []):
+            say(line)
     if report.get("seconds"):
         say(time_line(report["seconds"]))
     say(f"files: {run_dir}/best.s, best.diff, report.json, events.jsonl")

@@ -53,6 +53,10 @@ def write_outputs(ctx: RunContext, state: dict) -> dict:
         except ValueError as exc:  # it no longer builds or passes: flaky, never a winner
             timing, reason = None, str(exc)
         confirm_seconds = time.monotonic() - started
+        if timing is not None and timing.faster and best.get("passes"):
+            started = time.monotonic()
+            extra["explained"] = explain(ctx, asm, best["passes"], timing)
+            confirm_seconds += time.monotonic() - started
         if timing is not None and timing.faster:
             report.update(
                 speedup=confirmation["speedup"],
@@ -100,6 +104,25 @@ def write_outputs(ctx: RunContext, state: dict) -> dict:
     }
     (ctx.run_dir / "report.json").write_text(json.dumps(full, indent=2))
     return full
+
+
+def explain(ctx: RunContext, asm: str, passes: list[str], timing) -> list[dict]:
+    """What each of the built-in winner's moves added (`agent.builtin.ablation`)."""
+    from agent.builtin import BuiltinProposer
+    from agent.builtin.ablation import ablate
+
+    if not isinstance(ctx.proposer, BuiltinProposer):
+        return []
+    found = ablate(
+        asm,
+        passes,
+        ctx.baseline(),
+        ctx.sandbox,
+        ctx.proposer,
+        ctx.config.target_cpu,
+        confirmed=timing.speedup,
+    )
+    return [c.to_dict() for c in found]
 
 
 def by_reply_format(ctx: RunContext) -> dict:

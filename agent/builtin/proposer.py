@@ -28,8 +28,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import threading
+import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -49,6 +50,7 @@ from tools.task import Task, TestCase
 IO_HOT = 10.0  # % of samples in stdio internals for fast I/O to go first
 RACE_KEEP = 0.98  # a variant raced below this speed of the original is not offered
 REGEN_FIRST = 1.03  # a race leader this far ahead puts regeneration before the asm passes
+RACE_ROOM = 60.0  # seconds of time budget a race needs (compiles included); else fixed order
 PROFILE_LINES = 60
 _IO_NAMES = (
     "scanf",
@@ -173,7 +175,7 @@ class BuiltinProposer:
             # The feedback describes the last proposal: it fits only if that became current.
             fits = last is None or last[2] == current
             ctx = self._context(state, request, current, target, feedback_fits=fits)
-            for move in self._moves(state, passes, ctx):
+            for move in self._moves(state, passes, ctx, request.deadline):
                 asm, stack = self._make(state, move, request.current, ctx, passes)
                 if asm is None:
                     continue
@@ -222,10 +224,30 @@ class BuiltinProposer:
             state.rejected[move] += 1
         return last
 
-    def _moves(self, state: _TaskState, passes: tuple[str, ...], ctx: PassContext) -> list[Move]:
-        task = state.task
+    def _moves(
+        self, state: _TaskState, passes: tuple[str, ...], ctx: PassContext, deadline=None
+    ) -> Iterator[Move]:
+        """The moves to try, best first. Fast I/O, when the profile says stdio holds
+        the time, comes before anything that needs the race (which is then not run
+        until that proposal is made or refused)."""
         done = set(passes)
         io_first = io_share(ctx) >= IO_HOT
+        wanted = self._passes is None or "fast_io" in self._passes
+        if io_first and wanted and "fast_io" not in done and not state.rejected["fast_io"]:
+            yield Move("fast_io", run=ASM_PASSES["fast_io"])
+            done.add("fast_io")
+        yield from self._ordered(state, passes, done, io_first, ctx.target, deadline)
+
+    def _ordered(
+        self,
+        state: _TaskState,
+        passes: tuple[str, ...],
+        done: set[str],
+        io_first: bool,
+        target: str,
+        deadline: float | None,
+    ) -> list[Move]:
+        task = state.task
         order: list[Move] = []
 
         def add(name: str) -> None:
@@ -234,7 +256,7 @@ class BuiltinProposer:
 
         only_compiled = all(p.startswith(compiler.compilers()) for p in passes)
         regen_allowed = self._passes is None or "regen" in self._passes
-        ranked = self._ranked(state, ctx.target) if task.source and regen_allowed else []
+        ranked = self._ranked(state, target, deadline) if task.source and regen_allowed else []
         regen = [
             Move(v.slug, variant=v, raced=speed)
             for v, speed in ranked
@@ -293,19 +315,53 @@ class BuiltinProposer:
                 here = here.without_profile()
         return (asm, stack) if len(stack) > 1 else (None, stack)
 
+    def rebuild(self, task: Task, passes: list[str] | tuple[str, ...], target: str) -> str | None:
+        """The text `passes` make from scratch, in order: the named compiler
+        variant (else the original), then each assembly pass on a fresh profile
+        of the text so far. A pass that no longer fires is skipped. Used to take
+        a winner apart (`agent.builtin.ablation`); None when a named variant does
+        not build or a name is unknown."""
+        state = self._state(task)
+        target = cpu.check_target(target)
+        by_slug = {v.slug: v for v in compiler.variants(task, target)}
+        with state.lock:
+            asm = task.asm
+            rest = list(passes)
+            if rest and rest[0] in by_slug:
+                slug = rest.pop(0)
+                if slug not in state.regen:
+                    state.regen[slug] = compiler.compile_variant(
+                        task, by_slug[slug], self.sandbox(state)
+                    )
+                asm = state.regen[slug]
+                if asm is None:
+                    return None
+            for name in rest:
+                if name not in ASM_PASSES:
+                    return None
+                out = _run_pass(ASM_PASSES[name], asm, self._context_of(state, asm, target))
+                asm = out if out is not None else asm
+            return asm
+
     # -- race ------------------------------------------------------------------
 
-    def _ranked(self, state: _TaskState, target: str) -> list[tuple[compiler.Variant, float]]:
+    def _ranked(
+        self, state: _TaskState, target: str, deadline: float | None = None
+    ) -> list[tuple[compiler.Variant, float]]:
         """The task's compiler variants worth offering, best first: raced when a
-        sandbox is at hand (once per task and target), else in the fixed order."""
+        sandbox is at hand (once per task and target) and the time budget leaves
+        room, else in the fixed order."""
         if target not in state.races:
-            state.races[target] = self._race(state, target)
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left < RACE_ROOM:
+                return [(v, 0.0) for v in compiler.variants(state.task, target)]
+            state.races[target] = self._race(state, target, left)
         raced = state.races[target]
         if raced is None:
             return [(v, 0.0) for v in compiler.variants(state.task, target)]
         return raced
 
-    def _race(self, state: _TaskState, target: str):
+    def _race(self, state: _TaskState, target: str, left: float | None = None):
         from tools.build import build
 
         sandbox = self.sandbox(state)
@@ -332,7 +388,8 @@ class BuiltinProposer:
                 built = build(asm, sandbox, task.link_flags)
                 if built.ok:
                     entrants[v.slug] = built.binary
-            entries = race.race(original.binary, entrants, slowest, sandbox)
+            seconds = race.SECONDS if left is None else min(race.SECONDS, left / 4)
+            entries = race.race(original.binary, entrants, slowest, sandbox, seconds=seconds)
         except Exception:  # the race is advice: without it the fixed order still works
             return None
         by_slug = {v.slug: v for v in variants}

@@ -5,8 +5,9 @@ decision) costs seconds; the built-in optimizer can make two dozen compiler
 variants of a program in about as long. Which of them pays differs per program
 (on public programs: `-funroll-loops` 1.36x on one, no SLP vectorizer 6x on
 another, clang on a third, and each of them slower elsewhere), so a fixed
-order wastes the time budget on losers. A race runs them all, round-robin in
-random order with the original in every round, on the task's slowest input in
+order wastes the time budget on losers. A race runs them all (after one
+uncounted warm-up round), round-robin in random order with the original in
+every round, on the task's slowest input in
 one runner session of the sandbox (the same machinery and CPU-time clock as
 timing, under the machine-wide timing slot), and drops an entrant as soon as
 it is clearly behind: below `cut` of the leader's speed and of the original's.
@@ -74,6 +75,12 @@ def race(
     with timing_slot(), sandbox.session(binaries, cpu=timing_core()) as session:
         session.set_input(test.input)
         start = time.monotonic()
+        for i in range(len(binaries)):  # a warm-up round, not counted (page cache, CPU caches)
+            try:
+                session.run(i, send_output=False)
+            except SandboxError:
+                if i == 0:
+                    raise
         for done in range(1, rounds + 1):
             order = [0, *(index[n] for n in names if n in alive)]
             rng.shuffle(order)

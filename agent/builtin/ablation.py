@@ -1,0 +1,120 @@
+"""Explaining a built-in win: what each move in the winner added.
+
+A winner of the built-in optimizer is a stack of moves, e.g. `gcc-O3-noslp`
+(a recompile without the SLP vectorizer) then `ifconvert` then `peephole`. To
+tell a user what the compiler missed, each move is dropped in turn: the other
+moves are replayed from scratch (`BuiltinProposer.rebuild`), the result must
+pass the task's tests, and the winner is timed against it, interleaved in one
+runner session like any candidate against the original (`tools.timing`). That
+ratio, with its 95% interval, is what the move added on top of the others. A
+one-move winner needs no second timing: without its move it is the original,
+so the move added the winner's confirmed speedup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from agent.builtin import compiler
+from agent.builtin.proposer import BuiltinProposer
+from tools import asm as asmlib
+from tools.build import build
+from tools.evaluate import Baseline
+from tools.sandbox import Sandbox
+from tools.stats import Ratio
+from tools.testing import run_tests
+from tools.timing import TimingOptions, measure
+
+TIMING = TimingOptions.precise(max_pairs=60, max_seconds=20.0)
+
+PASS_WORDS = {
+    "fast_io": "scanf/printf replaced by a buffered reader and writer",
+    "ifconvert": "hot unpredictable branches turned into conditional moves",
+    "idioms": "library calls replaced by instructions the CPU has (popcnt)",
+    "bmi2": "shifts by %cl as BMI2 shlx/shrx/sarx",
+    "peephole": "peephole rewrites (self moves, cmp $0, small multiplies, dead stores)",
+    "align32": "hot loop heads aligned to 32 bytes",
+    "align64": "hot loop heads aligned to 64 bytes",
+}
+
+
+@dataclass(frozen=True)
+class Contribution:
+    move: str
+    what: str  # the move in words: a compiler command line or what a pass does
+    added: float | None  # the winner's speed over the winner without this move
+    ci: tuple[float, float] | None
+    note: str = ""  # why there is no figure, or how it was obtained
+
+    def to_dict(self) -> dict:
+        return {
+            "move": self.move,
+            "what": self.what,
+            "added": None if self.added is None else round(self.added, 4),
+            "ci": None if self.ci is None else [round(x, 4) for x in self.ci],
+            "note": self.note,
+        }
+
+
+def describe(move: str, task, target: str) -> str:
+    """A move in words: a compile's command line, or what an asm pass does."""
+    for variant in compiler.variants(task, target):
+        if variant.slug == move:
+            return variant.name
+    return PASS_WORDS.get(move, move)
+
+
+def ablate(
+    winner: str,
+    passes: list[str],
+    baseline: Baseline,
+    sandbox: Sandbox,
+    proposer: BuiltinProposer,
+    target: str = "native",
+    confirmed: Ratio | None = None,
+    timing: TimingOptions = TIMING,
+) -> list[Contribution]:
+    """What each of `passes` (the winner's stack, in order) added."""
+    task = baseline.task
+    test = baseline.timing_test
+    out: list[Contribution] = []
+    if len(passes) == 1 and confirmed is not None:
+        what = describe(passes[0], task, target)
+        ci = (confirmed.low, confirmed.high)
+        note = "the only move: without it, the original"
+        return [Contribution(passes[0], what, confirmed.estimate, ci, note)]
+    winner_built = build(winner, sandbox, task.link_flags)
+    if not winner_built.ok:
+        return []
+    codes = baseline.tests.exit_codes()
+    winner_run = run_tests(winner_built.binary, (test,), sandbox, task.compare, codes)
+    if not winner_run.ok:
+        return []
+    for i, move in enumerate(passes):
+        what = describe(move, task, target)
+        others = passes[:i] + passes[i + 1 :]
+        without = proposer.rebuild(task, others, target) if others else task.asm
+        if without is None:
+            out.append(Contribution(move, what, None, None, "the other moves did not rebuild"))
+            continue
+        if asmlib.normalize(without) == asmlib.normalize(winner):
+            out.append(Contribution(move, what, 1.0, (1.0, 1.0), "identical without it"))
+            continue
+        built = build(without, sandbox, task.link_flags)
+        if not built.ok:
+            out.append(Contribution(move, what, None, None, "without it, it does not assemble"))
+            continue
+        report = run_tests(built.binary, task.tests, sandbox, task.compare, codes)
+        if not report.ok:
+            failure = report.first_failure
+            name = failure.test.name if failure else "?"
+            out.append(Contribution(move, what, None, None, f"without it, test {name} fails"))
+            continue
+        hashes = (report.hashes()[test.name], winner_run.hashes()[test.name])
+        t = measure(built.binary, winner_built.binary, test, sandbox, hashes, timing)
+        if t.problem or t.speedup is None:
+            out.append(Contribution(move, what, None, None, t.problem or "not timed"))
+            continue
+        s = t.speedup
+        out.append(Contribution(move, what, s.estimate, (s.low, s.high), f"{t.pairs} pairs"))
+    return out
