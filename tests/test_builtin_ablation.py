@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.builtin.ablation import Contribution, ablate, describe
+from agent.builtin.ablation import Contribution, ablate
 from agent.builtin.proposer import BuiltinProposer
 from tests.conftest import EXAMPLES, needs_sandbox
 from tools.evaluate import prepare_baseline
@@ -58,18 +58,12 @@ def test_each_move_of_a_two_move_winner_gets_its_own_figure(collatz):
 def test_a_one_move_winner_is_explained_by_its_confirmed_figure(collatz):
     task, sandbox, baseline = collatz
     confirmed = Ratio(1.4, 1.35, 1.45)
-    found = ablate(
-        task.asm,
-        ["gcc-O2-native"],
-        baseline,
-        sandbox,
-        BuiltinProposer(sandbox=sandbox),
-        confirmed=confirmed,
-    )
+    proposer = BuiltinProposer(sandbox=sandbox)
+    found = ablate(task.asm, ["gcc-O2-native"], baseline, sandbox, proposer, confirmed=confirmed)
     assert found == [
         Contribution(
             "gcc-O2-native",
-            describe("gcc-O2-native", task, "native"),
+            proposer.describe(task, "gcc-O2-native", "native"),
             1.4,
             (1.35, 1.45),
             "the only move: without it, the original",

@@ -48,9 +48,22 @@ def test_the_race_ranks_the_fastest_first_and_puts_a_wrong_entrant_out(tmp_path)
     by_name = {e.name: e for e in entries}
     assert [e.name for e in entries] == ["fast", "slow", "wrong"]
     assert by_name["fast"].speedup > 2.0  # a quarter of the work
-    assert by_name["slow"].speedup < 0.6  # three times the work: dropped after round 2
-    assert by_name["slow"].rounds == 2 and by_name["fast"].rounds == race.ROUNDS
+    assert by_name["slow"].speedup < 0.6  # three times the work: out after one round
+    assert by_name["slow"].rounds == 1 and by_name["fast"].rounds == race.ROUNDS
     assert by_name["wrong"].wrong and by_name["wrong"].speedup == 0.0
+
+
+def test_the_field_is_halved_but_never_below_three():
+    ratios = {f"v{i}": [1.0 + i / 100] for i in range(10)}
+    ratios["beaten"] = [0.5]
+    everyone = set(ratios)
+    after_one = race._survivors(everyone, ratios, 1, race.CUT)
+    assert after_one == everyone - {"beaten"}  # one sample: only the clearly beaten go
+    for n in ratios:
+        ratios[n].append(ratios[n][0])
+    after_two = race._survivors(after_one, ratios, 2, race.CUT)
+    assert after_two == {f"v{i}" for i in range(5, 10)}  # the better half
+    assert race._survivors({"v8", "v9", "v7"}, ratios, 3, race.CUT) == {"v7", "v8", "v9"}
 
 
 def test_an_empty_race_is_no_race():

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from agent.builtin import compiler
 from agent.builtin.proposer import BuiltinProposer
 from tools import asm as asmlib
 from tools.build import build
@@ -26,16 +25,6 @@ from tools.testing import run_tests
 from tools.timing import TimingOptions, measure
 
 TIMING = TimingOptions.precise(max_pairs=60, max_seconds=20.0)
-
-PASS_WORDS = {
-    "fast_io": "scanf/printf replaced by a buffered reader and writer",
-    "ifconvert": "hot unpredictable branches turned into conditional moves",
-    "idioms": "library calls replaced by instructions the CPU has (popcnt)",
-    "bmi2": "shifts by %cl as BMI2 shlx/shrx/sarx",
-    "peephole": "peephole rewrites (self moves, cmp $0, small multiplies, dead stores)",
-    "align32": "hot loop heads aligned to 32 bytes",
-    "align64": "hot loop heads aligned to 64 bytes",
-}
 
 
 @dataclass(frozen=True)
@@ -56,14 +45,6 @@ class Contribution:
         }
 
 
-def describe(move: str, task, target: str) -> str:
-    """A move in words: a compile's command line, or what an asm pass does."""
-    for variant in compiler.variants(task, target):
-        if variant.slug == move:
-            return variant.name
-    return PASS_WORDS.get(move, move)
-
-
 def ablate(
     winner: str,
     passes: list[str],
@@ -79,7 +60,7 @@ def ablate(
     test = baseline.timing_test
     out: list[Contribution] = []
     if len(passes) == 1 and confirmed is not None:
-        what = describe(passes[0], task, target)
+        what = proposer.describe(task, passes[0], target)
         ci = (confirmed.low, confirmed.high)
         note = "the only move: without it, the original"
         return [Contribution(passes[0], what, confirmed.estimate, ci, note)]
@@ -91,7 +72,7 @@ def ablate(
     if not winner_run.ok:
         return []
     for i, move in enumerate(passes):
-        what = describe(move, task, target)
+        what = proposer.describe(task, move, target)
         others = passes[:i] + passes[i + 1 :]
         without = proposer.rebuild(task, others, target) if others else task.asm
         if without is None:

@@ -34,7 +34,17 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from agent.builtin import align, compiler, cpu, fast_io, idioms, ifconvert, peephole, race
+from agent.builtin import (
+    align,
+    compiler,
+    cpu,
+    fast_io,
+    idioms,
+    ifconvert,
+    peephole,
+    race,
+    splice,
+)
 from agent.builtin.context import (
     PassContext,
     from_profile,
@@ -51,6 +61,10 @@ IO_HOT = 10.0  # % of samples in stdio internals for fast I/O to go first
 RACE_KEEP = 0.98  # a variant raced below this speed of the original is not offered
 REGEN_FIRST = 1.03  # a race leader this far ahead puts regeneration before the asm passes
 RACE_ROOM = 60.0  # seconds of time budget a race needs (compiles included); else fixed order
+MIX = "mix"  # the move that splices each hot function from the build that ran it fastest
+MIX_SOURCES = 3  # the race's best builds, profiled per function (plus the original)
+MIX_HOT = 3.0  # % of the base's samples for a function to be worth taking elsewhere
+MIX_GAIN = 0.95  # the donor's time for that function must be below this share of the base's
 PROFILE_LINES = 60
 _IO_NAMES = (
     "scanf",
@@ -120,6 +134,17 @@ def _run_pass(run, asm: str, ctx: PassContext) -> str | None:
         return None
 
 
+PASS_WORDS = {
+    "fast_io": "scanf/printf replaced by a buffered reader and writer",
+    "ifconvert": "hot unpredictable branches turned into conditional moves",
+    "idioms": "library calls replaced by instructions the CPU has (popcnt)",
+    "bmi2": "shifts by %cl as BMI2 shlx/shrx/sarx",
+    "peephole": "peephole rewrites (self moves, cmp $0, small multiplies, dead stores)",
+    "align32": "hot loop heads aligned to 32 bytes",
+    "align64": "hot loop heads aligned to 64 bytes",
+}
+
+
 class _TaskState:
     """What the proposer knows about one task: shared by all its branches."""
 
@@ -138,6 +163,7 @@ class _TaskState:
         self.sandbox: Sandbox | None = None
         self.sandbox_tried = False
         self.races: dict[str, list[tuple[compiler.Variant, float]] | None] = {}  # by target
+        self.mix_recipe = ""  # what the mix took from where, in words
 
 
 class BuiltinProposer:
@@ -262,6 +288,8 @@ class BuiltinProposer:
             for v, speed in ranked
             if only_compiled and v.slug not in done
         ]
+        if regen and MIX not in done and self._may(MIX):
+            regen.insert(1, Move(MIX, variant=regen[0].variant))
         lead = bool(regen) and (regen[0].raced or 0.0) >= REGEN_FIRST
         if io_first:
             add("fast_io")
@@ -283,12 +311,17 @@ class BuiltinProposer:
                     order.append(Move(variant.slug, variant=variant, replay=replay, raced=speed))
         if self._passes is not None:
             order = [
-                m for m in order if m.name in self._passes or (m.regen and "regen" in self._passes)
+                m
+                for m in order
+                if self._may(m.name) or (m.regen and m.name != MIX and self._may("regen"))
             ]
         # Moves the harness accepted elsewhere first, rejected ones last (stable otherwise).
         return sorted(
             order, key=lambda m: (-min(state.accepted[m.name], 1), state.rejected[m.name] > 0)
         )
+
+    def _may(self, name: str) -> bool:
+        return self._passes is None or name in self._passes
 
     def _make(
         self, state: _TaskState, move: Move, current: str, ctx: PassContext, passes: tuple
@@ -297,6 +330,8 @@ class BuiltinProposer:
         if not move.regen:
             return _run_pass(move.run, current, ctx), (*passes, move.name)
         slug = move.name
+        if slug == MIX and slug not in state.regen:
+            state.regen[MIX] = self._mix(state, ctx.target)
         if slug not in state.regen:
             state.regen[slug] = compiler.compile_variant(
                 state.task, move.variant, self.sandbox(state)
@@ -327,7 +362,9 @@ class BuiltinProposer:
         with state.lock:
             asm = task.asm
             rest = list(passes)
-            if rest and rest[0] in by_slug:
+            if rest and rest[0] == MIX and MIX not in state.regen:
+                state.regen[MIX] = self._mix(state, target)
+            if rest and (rest[0] in by_slug or rest[0] == MIX):
                 slug = rest.pop(0)
                 if slug not in state.regen:
                     state.regen[slug] = compiler.compile_variant(
@@ -342,6 +379,67 @@ class BuiltinProposer:
                 out = _run_pass(ASM_PASSES[name], asm, self._context_of(state, asm, target))
                 asm = out if out is not None else asm
             return asm
+
+    def describe(self, task: Task, move: str, target: str) -> str:
+        """A move in words: a compile's command line, the mix's recipe, or the pass."""
+        if move == MIX:
+            return self._state(task).mix_recipe or "per-function mix"
+        for variant in compiler.variants(task, target):
+            if variant.slug == move:
+                return variant.name
+        return PASS_WORDS.get(move, move)
+
+    # -- per-function mixing ---------------------------------------------------
+
+    def _mix(self, state: _TaskState, target: str) -> str | None:
+        """The race leader with each hot function taken from whichever of the best
+        builds (or the original) ran it fastest, by their profiles; None when no
+        function is clearly faster elsewhere or the splice is refused
+        (`agent.builtin.splice` says when, and why the result is sound)."""
+        ranked = [
+            (v, speed)
+            for v, speed in (state.races.get(target) or [])
+            if speed > 0 and "-ffast-math" not in v.flags  # its startup code is not linked
+        ]
+        sources = [(v.slug, speed, state.regen.get(v.slug)) for v, speed in ranked[:MIX_SOURCES]]
+        if not sources or sources[0][2] is None:
+            return None
+        sources.append(("original", 1.0, state.task.asm))
+        # Each function's CPU time in units of the original's run: share / speed.
+        times: dict[str, dict[str, float]] = {}
+        for label, speed, asm in sources:
+            if asm is None:
+                continue
+            names = set(splice.function_names(asm))
+            for name, _dso, percent in self._context_of(state, asm, target).hot_functions:
+                if name in names:
+                    times.setdefault(name, {})[label] = percent / 100 / speed
+        leader, lead_speed, _ = sources[0]
+        picks: dict[str, list[str]] = {}
+        for name, by in times.items():
+            here = by.get(leader)
+            if here is None or here * lead_speed * 100 < MIX_HOT:
+                continue
+            donor = min(by, key=by.__getitem__)
+            if donor != leader and by[donor] < MIX_GAIN * here:
+                picks.setdefault(donor, []).append(name)
+        if not picks:
+            return None
+        variant = ranked[0][0]
+        if variant.compiler == "gcc":  # see splice.BASE_FLAGS: no IPA register allocation
+            variant = compiler.Variant("gcc", variant.flags + splice.BASE_FLAGS, variant.pgo)
+        asm = compiler.compile_variant(state.task, variant, self.sandbox(state))
+        by_label = {label: text for label, _speed, text in sources}
+        taken = []
+        for n, (donor, names) in enumerate(sorted(picks.items())):
+            mixed = splice.splice(asm, by_label[donor], sorted(names), tag=f"mix{n}")
+            if asm is not None and mixed is not None:
+                asm = mixed
+                taken.append(f"{', '.join(sorted(names))} from {donor}")
+        if asm is None or not taken:
+            return None
+        state.mix_recipe = f"{leader} with {'; '.join(taken)}"
+        return asm
 
     # -- race ------------------------------------------------------------------
 

@@ -5,12 +5,13 @@ decision) costs seconds; the built-in optimizer can make two dozen compiler
 variants of a program in about as long. Which of them pays differs per program
 (on public programs: `-funroll-loops` 1.36x on one, no SLP vectorizer 6x on
 another, clang on a third, and each of them slower elsewhere), so a fixed
-order wastes the time budget on losers. A race runs them all (after one
-uncounted warm-up round), round-robin in random order with the original in
-every round, on the task's slowest input in
-one runner session of the sandbox (the same machinery and CPU-time clock as
-timing, under the machine-wide timing slot), and drops an entrant as soon as
-it is clearly behind: below `cut` of the leader's speed and of the original's.
+order wastes the time budget on losers. A race runs them all,
+round-robin in random order with the original in every round, on the task's
+slowest input in one runner session of the sandbox (the same machinery and
+CPU-time clock as timing, under the machine-wide timing slot), and halves the
+field as it goes: after one round only the clearly beaten leave (below
+`FIRST_CUT` of the leader), after each later one the better half stays, and
+only while within `cut` of the leader's speed (and of the original's).
 An entrant whose output or exit status differs from the original's in the
 same round is out at once.
 
@@ -34,6 +35,19 @@ from tools.timing import timing_core
 ROUNDS = 5
 SECONDS = 30.0
 CUT = 0.9  # drop an entrant below this fraction of the leader's (and the original's) speed
+FIRST_CUT = 0.8  # after one round, only the clearly beaten go
+KEEP = 3  # halving never leaves fewer than this many
+
+
+def _survivors(alive: set[str], ratios: dict[str, list[float]], done: int, cut: float) -> set[str]:
+    """Who runs the next round: after the first, all but the clearly beaten; then
+    the better half (at least KEEP) of those within `cut` of the leader."""
+    median = {n: statistics.median(ratios[n]) for n in alive}
+    leader = max(max(median.values()), 1.0)
+    if done == 1:
+        return {n for n in alive if median[n] >= FIRST_CUT * leader}
+    close = sorted((n for n in alive if median[n] >= cut * leader), key=lambda n: -median[n])
+    return set(close[: max(KEEP, (len(alive) + 1) // 2)])
 
 
 @dataclass(frozen=True)
@@ -75,12 +89,6 @@ def race(
     with timing_slot(), sandbox.session(binaries, cpu=timing_core()) as session:
         session.set_input(test.input)
         start = time.monotonic()
-        for i in range(len(binaries)):  # a warm-up round, not counted (page cache, CPU caches)
-            try:
-                session.run(i, send_output=False)
-            except SandboxError:
-                if i == 0:
-                    raise
         for done in range(1, rounds + 1):
             order = [0, *(index[n] for n in names if n in alive)]
             rng.shuffle(order)
@@ -101,10 +109,8 @@ def race(
                     alive.discard(n)
                     continue
                 ratios[n].append(max(base.cpu_us, 1) / max(run.cpu_us, 1))
-            if done >= 2 and alive:
-                leader = max(statistics.median(ratios[n]) for n in alive)
-                bar = cut * max(leader, 1.0)
-                alive = {n for n in alive if statistics.median(ratios[n]) >= bar}
+            if alive:
+                alive = _survivors(alive, ratios, done, cut)
             if not alive or time.monotonic() - start > seconds:
                 break
     entries = [
