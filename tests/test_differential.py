@@ -433,3 +433,23 @@ def test_larger_inputs_are_skipped_when_the_required_count_would_not_fit(tmp_pat
     assert by_size["small"]["inputs"] >= 40
     assert by_size["large"]["skipped"] > 0 and by_size["test-size"]["skipped"] > 0
     assert "would not have fit in 5 s" in details["basis"]
+
+
+def test_a_mismatch_counts_only_if_the_original_repeats_itself_every_time():
+    """An original reading garbage can repeat its output once by chance (seen on a
+    public program whose generated inputs index out of bounds): a mismatch needs
+    MISMATCH_REPEATS more runs of the original, all alike."""
+    from types import SimpleNamespace
+
+    orig = difflib._Orig(b"x", True, stdout=b"7\n", exit_code=0)
+
+    def runs(*outputs):
+        it = iter(outputs)
+        return lambda _which: SimpleNamespace(stdout=next(it), exit_code=0)
+
+    cache = difflib._OrigCache()
+    lucky_once = runs(b"7\n", b"9\n", b"7\n")
+    assert not difflib._reproduces(lucky_once, orig, cache, difflib.MISMATCH_REPEATS)
+    assert "different output on two runs" in cache.unstable
+    steady = runs(*[b"7\n"] * difflib.MISMATCH_REPEATS)
+    assert difflib._reproduces(steady, orig, difflib._OrigCache(), difflib.MISMATCH_REPEATS)
