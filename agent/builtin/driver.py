@@ -72,8 +72,11 @@ def _feedback(ev: Evaluation) -> Feedback:
 
 
 def better(candidate: Evaluation, best: Evaluation | None) -> bool:
-    """Correct, faster than the original, and (CI lower bound) above the best so far."""
+    """Correct, faster than the original, not wrong on a generated input (as in the
+    agent's graph), and (CI lower bound) above the best so far."""
     if not candidate.faster or candidate.timing is None or candidate.timing.speedup is None:
+        return False
+    if candidate.differential is not None and candidate.differential.mismatches:
         return False
     if best is None:
         return True
