@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tools.task import Task, TestCase
+
 needs_gcc = pytest.mark.skipif(shutil.which("gcc") is None, reason="gcc is not installed")
 
 
@@ -37,5 +39,29 @@ def compile_c(tmp_path: Path, source: str, flags=("-O2",)) -> str:
     path.write_text(source)
     done = subprocess.run(
         ["gcc", *flags, "-S", "-o", "-", str(path)], check=True, capture_output=True, text=True
+    )
+    return done.stdout
+
+
+def task_from_c(name: str, source: str) -> Task:
+    """A task of a C program that reads no input: its `gcc -O3 -S` output, one
+    empty-input test whose expected output is the original's (run in the sandbox)."""
+    from tools.build import build as build_asm
+    from tools.evaluate import with_reference_outputs
+    from tools.sandbox import Sandbox
+
+    asm = compile_c_to_asm(source, ("-O3",))
+    task = Task(name=name, asm=asm, tests=(TestCase("empty", b"", None),), source=source)
+    sandbox = Sandbox(task.limits)
+    return with_reference_outputs(task, build_asm(task.asm, sandbox).binary, sandbox)
+
+
+def compile_c_to_asm(source: str, flags=("-O3",)) -> str:
+    done = subprocess.run(
+        ["gcc", *flags, "-x", "c", "-S", "-o", "-", "-"],
+        input=source,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return done.stdout

@@ -5,18 +5,14 @@ and sandbox."""
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 
 from agent.builtin import compiler
 from agent.builtin.proposer import MIX, BuiltinProposer
 from tests.conftest import needs_perf, needs_sandbox
-from tests.test_builtin_helpers import needs_gcc
+from tests.test_builtin_helpers import needs_gcc, task_from_c
 from tools.build import build
-from tools.evaluate import with_reference_outputs
 from tools.sandbox import Sandbox
-from tools.task import Task, TestCase
 from tools.testing import run_tests
 
 pytestmark = [needs_sandbox, needs_perf, needs_gcc, pytest.mark.slow]
@@ -69,18 +65,8 @@ DONOR = compiler.Variant("gcc", ("-O3", "-fno-tree-slp-vectorize"))
 
 
 @pytest.fixture(scope="module")
-def task(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("mix")
-    (folder / "prog.c").write_text(SOURCE)
-    subprocess.run(["gcc", "-O3", "-S", "prog.c", "-o", "prog.s"], cwd=folder, check=True)
-    made = Task(
-        name="mix",
-        asm=(folder / "prog.s").read_text(),
-        tests=(TestCase("empty", b"", None),),
-        source=SOURCE,
-    )
-    sandbox = Sandbox(made.limits)
-    return with_reference_outputs(made, build(made.asm, sandbox).binary, sandbox)
+def task():
+    return task_from_c("mix", SOURCE)
 
 
 def test_the_hot_function_comes_from_the_build_that_ran_it_fastest(task):

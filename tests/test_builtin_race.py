@@ -11,9 +11,9 @@ from agent.builtin import compiler, race
 from agent.builtin.proposer import BuiltinProposer
 from agent.proposer import ProposalRequest
 from tests.conftest import needs_sandbox
-from tests.test_builtin_helpers import needs_gcc
+from tests.test_builtin_helpers import needs_gcc, task_from_c
 from tools.sandbox import Sandbox
-from tools.task import Limits, Task, TestCase
+from tools.task import Limits, TestCase
 
 pytestmark = [needs_sandbox, needs_gcc]
 
@@ -95,19 +95,8 @@ int main(void) {
 @pytest.mark.slow
 def test_the_proposer_offers_raced_variants_fastest_first(tmp_path):
     """Offers come in race order; what lost clearly or is wrong is not offered."""
-    (tmp_path / "prog.c").write_text(SLP_SOURCE)
-    subprocess.run(["gcc", "-O3", "-S", "prog.c", "-o", "prog.s"], cwd=tmp_path, check=True)
-    task = Task(
-        name="slp",
-        asm=(tmp_path / "prog.s").read_text(),
-        tests=(TestCase("empty", b"", None),),
-        source=SLP_SOURCE,
-    )
+    task = task_from_c("slp", SLP_SOURCE)
     sandbox = Sandbox(task.limits)
-    from tools.build import build
-    from tools.evaluate import with_reference_outputs
-
-    task = with_reference_outputs(task, build(task.asm, sandbox).binary, sandbox)
     proposer = BuiltinProposer(sandbox=sandbox)
     request = ProposalRequest(task=task, branch=0, iteration=0, current=task.asm)
     first = proposer.propose_sync(request)
