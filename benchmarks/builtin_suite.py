@@ -159,7 +159,17 @@ def main(argv=None) -> int:
     folders = args.tasks or [ROOT / "examples"]
     if len(folders) == 1 and not (folders[0] / "prog.s").exists():
         folders = sorted(p for p in folders[0].iterdir() if (p / "prog.s").exists())
-    rows = [run_one(folder, args) for folder in folders]
+    rows = []
+    for folder in folders:  # a line per task as it ends, so a cut-short run keeps its figures
+        rows.append(run_one(folder, args))
+        r = rows[-1]
+        ref = f", best recompile {r['ref']:.3f}x {r['ref_name']}" if "ref" in r else ""
+        print(
+            f"= {r['task']}: built-in {r['speedup']:.3f}x "
+            f"({'+'.join(r['passes']) or 'baseline kept'}; {r['verdict']}){ref}, "
+            f"{r['seconds']:.0f} s",
+            flush=True,
+        )
     if not args.no_reference:
         return print_with_reference(rows)
     print()
