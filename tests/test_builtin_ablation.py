@@ -52,7 +52,12 @@ def test_each_move_of_a_two_move_winner_gets_its_own_figure(collatz):
     assert convert.ci[0] <= convert.added <= convert.ci[1]
     assert convert.note.endswith("pairs")
     align = found[1]
-    assert align.added is not None or align.note  # a figure, or why there is none
+    assert align.what == "hot loop heads aligned to 32 bytes"
+    if align.added is not None:  # timed, or identical without it (1.0 exactly)
+        assert align.ci is not None and align.ci[0] <= align.added <= align.ci[1]
+        assert align.note.endswith("pairs") or align.note == "identical without it"
+    else:
+        assert align.note.startswith("without it: ")
 
 
 def test_a_one_move_winner_is_explained_by_its_confirmed_figure(collatz):

@@ -3,9 +3,10 @@
 A winner of the built-in optimizer is a stack of moves, e.g. `gcc-O3-noslp`
 (a recompile without the SLP vectorizer) then `ifconvert` then `peephole`. To
 tell a user what the compiler missed, each move is dropped in turn: the other
-moves are replayed from scratch (`BuiltinProposer.rebuild`), the result must
-pass the task's tests, and the winner is timed against it, interleaved in one
-runner session like any candidate against the original (`tools.timing`). That
+moves are replayed from scratch (`BuiltinProposer.rebuild`), that rebuild
+becomes the baseline (`tools.evaluate.prepare_baseline`: it must pass every
+test), and the winner is confirmed against it (`tools.evaluate.confirm`),
+interleaved in one runner session like any winner against the original. That
 ratio, with its 95% interval, is what the move added on top of the others. A
 one-move winner needs no second timing: without its move it is the original,
 so the move added the winner's confirmed speedup.
@@ -13,16 +14,15 @@ so the move added the winner's confirmed speedup.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from agent.builtin.proposer import BuiltinProposer
 from tools import asm as asmlib
-from tools.build import build
-from tools.evaluate import Baseline
+from tools.errors import BadInput
+from tools.evaluate import Baseline, confirm, prepare_baseline
 from tools.sandbox import Sandbox
 from tools.stats import Ratio
-from tools.testing import run_tests
-from tools.timing import TimingOptions, measure
+from tools.timing import TimingOptions
 
 TIMING = TimingOptions.precise(max_pairs=60, max_seconds=20.0)
 
@@ -57,20 +57,12 @@ def ablate(
 ) -> list[Contribution]:
     """What each of `passes` (the winner's stack, in order) added."""
     task = baseline.task
-    test = baseline.timing_test
     out: list[Contribution] = []
     if len(passes) == 1 and confirmed is not None:
         what = proposer.describe(task, passes[0], target)
         ci = (confirmed.low, confirmed.high)
         note = "the only move: without it, the original"
         return [Contribution(passes[0], what, confirmed.estimate, ci, note)]
-    winner_built = build(winner, sandbox, task.link_flags)
-    if not winner_built.ok:
-        return []
-    codes = baseline.tests.exit_codes()
-    winner_run = run_tests(winner_built.binary, (test,), sandbox, task.compare, codes)
-    if not winner_run.ok:
-        return []
     for i, move in enumerate(passes):
         what = proposer.describe(task, move, target)
         others = passes[:i] + passes[i + 1 :]
@@ -81,18 +73,15 @@ def ablate(
         if asmlib.normalize(without) == asmlib.normalize(winner):
             out.append(Contribution(move, what, 1.0, (1.0, 1.0), "identical without it"))
             continue
-        built = build(without, sandbox, task.link_flags)
-        if not built.ok:
-            out.append(Contribution(move, what, None, None, "without it, it does not assemble"))
+        # The rest as a baseline: it must assemble and pass every test (whose
+        # expected outputs are fixed by now, hence "files").
+        rest_task = replace(task, asm=without, expected_from="files")
+        try:
+            rest = prepare_baseline(rest_task, sandbox, with_profile=False)
+            t = confirm(winner, rest, sandbox, timing)
+        except (BadInput, ValueError) as exc:
+            out.append(Contribution(move, what, None, None, f"without it: {exc}"))
             continue
-        report = run_tests(built.binary, task.tests, sandbox, task.compare, codes)
-        if not report.ok:
-            failure = report.first_failure
-            name = failure.test.name if failure else "?"
-            out.append(Contribution(move, what, None, None, f"without it, test {name} fails"))
-            continue
-        hashes = (report.hashes()[test.name], winner_run.hashes()[test.name])
-        t = measure(built.binary, winner_built.binary, test, sandbox, hashes, timing)
         if t.problem or t.speedup is None:
             out.append(Contribution(move, what, None, None, t.problem or "not timed"))
             continue

@@ -100,7 +100,8 @@ class Move:
 
     @property
     def regen(self) -> bool:
-        return self.variant is not None
+        """New code from the source (a compile, or the mix of compiles), not a pass."""
+        return self.variant is not None or self.name == MIX
 
 
 ASM_PASSES: dict[str, Callable[[str, PassContext], str | None]] = {
@@ -289,7 +290,7 @@ class BuiltinProposer:
             if only_compiled and v.slug not in done
         ]
         if regen and MIX not in done and self._may(MIX):
-            regen.insert(1, Move(MIX, variant=regen[0].variant))
+            regen.insert(1, Move(MIX))
         lead = bool(regen) and (regen[0].raced or 0.0) >= REGEN_FIRST
         if io_first:
             add("fast_io")
@@ -330,13 +331,7 @@ class BuiltinProposer:
         if not move.regen:
             return _run_pass(move.run, current, ctx), (*passes, move.name)
         slug = move.name
-        if slug == MIX and slug not in state.regen:
-            state.regen[MIX] = self._mix(state, ctx.target)
-        if slug not in state.regen:
-            state.regen[slug] = compiler.compile_variant(
-                state.task, move.variant, self.sandbox(state)
-            )
-        asm = state.regen[slug]
+        asm = self._regen(state, slug, move.variant, ctx.target)
         stack: tuple[str, ...] = (slug,)
         if asm is None or not move.replay:
             return asm, stack
@@ -350,6 +345,19 @@ class BuiltinProposer:
                 here = here.without_profile()
         return (asm, stack) if len(stack) > 1 else (None, stack)
 
+    def _regen(
+        self, state: _TaskState, name: str, variant: compiler.Variant | None, target: str
+    ) -> str | None:
+        """The text of a compile or of the mix, made once per task (None: no build)."""
+        if name not in state.regen:
+            if name == MIX:
+                state.regen[name] = self._mix(state, target)
+            else:
+                state.regen[name] = compiler.compile_variant(
+                    state.task, variant, self.sandbox(state)
+                )
+        return state.regen[name]
+
     def rebuild(self, task: Task, passes: list[str] | tuple[str, ...], target: str) -> str | None:
         """The text `passes` make from scratch, in order: the named compiler
         variant (else the original), then each assembly pass on a fresh profile
@@ -362,15 +370,9 @@ class BuiltinProposer:
         with state.lock:
             asm = task.asm
             rest = list(passes)
-            if rest and rest[0] == MIX and MIX not in state.regen:
-                state.regen[MIX] = self._mix(state, target)
             if rest and (rest[0] in by_slug or rest[0] == MIX):
                 slug = rest.pop(0)
-                if slug not in state.regen:
-                    state.regen[slug] = compiler.compile_variant(
-                        task, by_slug[slug], self.sandbox(state)
-                    )
-                asm = state.regen[slug]
+                asm = self._regen(state, slug, by_slug.get(slug), target)
                 if asm is None:
                     return None
             for name in rest:
@@ -429,14 +431,16 @@ class BuiltinProposer:
         if variant.compiler == "gcc":  # see splice.BASE_FLAGS: no IPA register allocation
             variant = compiler.Variant("gcc", variant.flags + splice.BASE_FLAGS, variant.pgo)
         asm = compiler.compile_variant(state.task, variant, self.sandbox(state))
+        if asm is None:
+            return None
         by_label = {label: text for label, _speed, text in sources}
         taken = []
         for n, (donor, names) in enumerate(sorted(picks.items())):
             mixed = splice.splice(asm, by_label[donor], sorted(names), tag=f"mix{n}")
-            if asm is not None and mixed is not None:
+            if mixed is not None:
                 asm = mixed
                 taken.append(f"{', '.join(sorted(names))} from {donor}")
-        if asm is None or not taken:
+        if not taken:
             return None
         state.mix_recipe = f"{leader} with {'; '.join(taken)}"
         return asm
@@ -449,13 +453,11 @@ class BuiltinProposer:
         """The task's compiler variants worth offering, best first: raced when a
         sandbox is at hand (once per task and target) and the time budget leaves
         room, else in the fixed order."""
-        if target not in state.races:
-            left = None if deadline is None else deadline - time.monotonic()
-            if left is not None and left < RACE_ROOM:
-                return [(v, 0.0) for v in compiler.variants(state.task, target)]
+        left = None if deadline is None else deadline - time.monotonic()
+        if target not in state.races and (left is None or left >= RACE_ROOM):
             state.races[target] = self._race(state, target, left)
-        raced = state.races[target]
-        if raced is None:
+        raced = state.races.get(target)
+        if raced is None:  # no race (yet): the fixed order, no figures
             return [(v, 0.0) for v in compiler.variants(state.task, target)]
         return raced
 

@@ -28,7 +28,7 @@ import time
 from dataclasses import dataclass
 
 from tools.quiet import timing_slot
-from tools.sandbox import RunResult, Sandbox, SandboxError
+from tools.sandbox import RunResult, Sandbox
 from tools.task import TestCase
 from tools.timing import timing_core
 
@@ -75,7 +75,7 @@ def race(
     """Race `entrants` (name -> binary) against `baseline` on `test`; best first.
 
     Entrants dropped early keep the figure they had when dropped; a wrong one
-    comes last with speedup 0.
+    comes last with speedup 0. A broken runner session raises `SandboxError`.
     """
     names = list(entrants)
     if not names:
@@ -92,20 +92,13 @@ def race(
         for done in range(1, rounds + 1):
             order = [0, *(index[n] for n in names if n in alive)]
             rng.shuffle(order)
-            runs: dict[int, RunResult] = {}
-            for i in order:
-                try:
-                    runs[i] = session.run(i, send_output=False)
-                except SandboxError as e:
-                    if i == 0:
-                        raise
-                    runs[i] = None  # type: ignore[assignment]
-                    wrong[names[i - 1]] = str(e)
+            # A crash or timeout is a result, not an exception: the runner reports it.
+            runs = {i: session.run(i, send_output=False) for i in order}
             base = runs[0]
             for n in [n for n in names if n in alive]:
-                run = runs.get(index[n])
-                if run is None or _behaviour(run) != _behaviour(base):
-                    wrong.setdefault(n, f"behaves differently on {test.name}")
+                run = runs[index[n]]
+                if _behaviour(run) != _behaviour(base):
+                    wrong[n] = f"behaves differently on {test.name}"
                     alive.discard(n)
                     continue
                 ratios[n].append(max(base.cpu_us, 1) / max(run.cpu_us, 1))
