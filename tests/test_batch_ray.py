@@ -71,24 +71,27 @@ def test_ray_gives_the_same_verdicts_as_local(local_ray, tmp_path, monkeypatch):
     assert run["asm"] == str((tmp_path / "shipped" / "collatz" / "task" / "prog.s").resolve())
 
 
-def test_a_cluster_without_bench_slots_is_refused(tmp_path):
+def test_a_cluster_without_bench_slots_is_refused(local_ray, tmp_path, monkeypatch):
+    """The module's Ray instance, its bench slots hidden from the driver's view
+    of the cluster (a second instance without them cost another Ray start)."""
     from agent.batch import BatchOptions, run_batch
     from agent.config import RunConfig
     from tools.errors import BadInput
 
-    if ray.is_initialized():
-        ray.shutdown()
-    ray.init(num_cpus=1, include_dashboard=False, logging_level=logging.WARNING)
-    try:
-        with pytest.raises(BadInput, match="bench_slot"):
-            run_batch(
-                BatchOptions(
-                    suite=EXAMPLES,
-                    out=tmp_path / "out",
-                    config=RunConfig(model="openai:x", base_url="http://127.0.0.1:9/v1"),
-                    only=("collatz",),
-                    executor="ray",
-                )
+    resources = ray.cluster_resources
+    assert resources().get("bench_slot") == 1
+
+    def without_slots() -> dict:
+        return {k: v for k, v in resources().items() if k != "bench_slot"}
+
+    monkeypatch.setattr(ray, "cluster_resources", without_slots)
+    with pytest.raises(BadInput, match="bench_slot"):
+        run_batch(
+            BatchOptions(
+                suite=EXAMPLES,
+                out=tmp_path / "out",
+                config=RunConfig(model="openai:x", base_url="http://127.0.0.1:9/v1"),
+                only=("collatz",),
+                executor="ray",
             )
-    finally:
-        ray.shutdown()
+        )

@@ -221,13 +221,14 @@ async def test_raw_async_openai_stream(openai_server: OpenAIServer) -> None:
 
 
 def test_openai_429_retry_after_then_success(openai_server: OpenAIServer) -> None:
-    openai_server.push(Reply(status=429, retry_after=0.3), Reply("after retry"))
+    openai_server.push(Reply(status=429, retry_after=1.0), Reply("after retry"))
     client = openai.OpenAI(base_url=openai_server.base_url, api_key="test", max_retries=1)
     start = time.monotonic()
     done = client.chat.completions.create(model="m", messages=[{"role": "user", "content": "q"}])
     elapsed = time.monotonic() - start
     assert done.choices[0].message.content == "after retry"
-    assert 0.3 <= elapsed < 2.0  # the client slept for Retry-After
+    # The client slept for Retry-After (1 s): its own first backoff is at most 0.5 s.
+    assert 1.0 <= elapsed < 15.0
     first, second = openai_server.requests
     assert first["_headers"]["x-stainless-retry-count"] == "0"
     assert second["_headers"]["x-stainless-retry-count"] == "1"
@@ -259,26 +260,32 @@ def test_openai_500_raises_without_retries(openai_server: OpenAIServer) -> None:
 
 
 def test_openai_timeout_then_server_keeps_serving(openai_server: OpenAIServer) -> None:
-    openai_server.push(Reply("too late", delay_s=5), Reply("on time"))
+    openai_server.push(Reply("too late", delay_s=60), Reply("on time"))
     llm = chat_openai(openai_server, timeout=0.5)
     start = time.monotonic()
     with pytest.raises(ModelTimeoutError) as info:
         llm.invoke("q")
-    assert time.monotonic() - start < 2.0
+    assert time.monotonic() - start < 15.0  # the reply would take 60 s
     assert isinstance(info.value, openai.APITimeoutError)
     assert llm.invoke("q").content == "on time"
     assert len(openai_server.requests) == 2
 
 
-async def test_openai_concurrent_requests_overlap(openai_server: OpenAIServer) -> None:
-    openai_server.push(*(Reply(f"branch {i}", delay_s=0.5) for i in range(4)))
-    llm = chat_openai(openai_server)
-    start = time.monotonic()
-    results = await asyncio.gather(*(llm.ainvoke(f"q{i}") for i in range(4)))
-    assert time.monotonic() - start < 1.5  # one after the other would take 2 s
-    assert sorted(str(m.content) for m in results) == [f"branch {i}" for i in range(4)]
-    assert openai_server.max_in_flight == 4
-    assert openai_server.in_flight == 0
+async def test_openai_concurrent_requests_overlap() -> None:
+    # No reply leaves before all four requests are in: handled one after the
+    # other, the first would wait for the rest until the barrier gives up (30 s).
+    together = threading.Barrier(4, timeout=30)
+
+    def reply(body: dict) -> Reply:
+        together.wait()
+        return Reply(prompt_text(body).replace("q", "branch "), delay_s=1.0)
+
+    with OpenAIServer(reply) as server:
+        results = await asyncio.gather(*(chat_openai(server).ainvoke(f"q{i}") for i in range(4)))
+        assert sorted(str(m.content) for m in results) == [f"branch {i}" for i in range(4)]
+        assert server.errors == []
+        assert server.max_in_flight == 4  # released together, each then waits 1 s
+        assert server.in_flight == 0
 
 
 def test_disconnect_is_connection_error(openai_server: OpenAIServer) -> None:
@@ -303,7 +310,7 @@ def test_wrong_base_url_gets_a_hint(openai_server: OpenAIServer) -> None:
 
 
 def test_stop_is_prompt_with_a_sleeping_handler() -> None:
-    server = OpenAIServer([Reply("never", delay_s=30)]).start()
+    server = OpenAIServer([Reply("never", delay_s=60)]).start()
     url = server.url
     errors: list[BaseException] = []
 
@@ -312,20 +319,20 @@ def test_stop_is_prompt_with_a_sleeping_handler() -> None:
             httpx.post(
                 f"{url}/chat/completions",
                 json={"model": "m", "messages": [{"role": "user", "content": "q"}]},
-                timeout=10,
+                timeout=60,
             )
         except httpx.HTTPError as err:
             errors.append(err)
 
     thread = threading.Thread(target=call, daemon=True)
     thread.start()
-    server.wait_for_requests(1)
+    server.wait_for_requests(1, timeout=30)
     start = time.monotonic()
     server.stop()
-    assert time.monotonic() - start < 1.0
-    thread.join(timeout=2)
+    assert time.monotonic() - start < 10.0  # not after the handler's 60 s delay
+    thread.join(timeout=15)
     assert not thread.is_alive()
-    assert errors  # the client saw the connection close, not a 30 s wait
+    assert errors  # the client saw the connection close, not a 60 s wait
     with pytest.raises(RuntimeError):
         _ = server.url
 
@@ -446,12 +453,12 @@ def test_anthropic_429_retry_then_500(anthropic_server: AnthropicServer) -> None
 
 
 def test_anthropic_timeout_and_bad_base_url(anthropic_server: AnthropicServer) -> None:
-    anthropic_server.push(Reply("late", delay_s=5), Reply("prompt"))
+    anthropic_server.push(Reply("late", delay_s=60), Reply("prompt"))
     llm = chat_anthropic(anthropic_server, timeout=0.5)
     start = time.monotonic()
     with pytest.raises(ModelTimeoutError) as info:
         llm.invoke("q")
-    assert time.monotonic() - start < 2.0
+    assert time.monotonic() - start < 15.0  # the reply would take 60 s
     assert isinstance(info.value, anthropic.APITimeoutError)
     assert llm.invoke("q").content == "prompt"
 

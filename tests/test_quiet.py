@@ -29,7 +29,7 @@ def test_an_untimed_run_waits_until_timing_is_done():
         time.sleep(0.4)
         assert not done, "an untimed run started while a timing job held the machine"
         released = time.monotonic()
-    thread.join(5)
+    thread.join(30)
     assert done and done[0] >= released
 
 
@@ -40,24 +40,24 @@ def test_timing_waits_for_an_untimed_run_in_flight():
     def untimed_run():
         with untimed():
             started.set()
-            release.wait(5)
+            release.wait(30)
 
     runner = threading.Thread(target=untimed_run)
     runner.start()
-    started.wait(5)
+    started.wait(30)
     timer, done = _in_thread(lambda: _enter_and_leave(timing_slot))
     time.sleep(0.4)
     assert not done, "timing started beside an untimed run"
     release.set()
-    runner.join(5)
-    timer.join(5)
+    runner.join(30)
+    timer.join(30)
     assert done
 
 
 def test_untimed_runs_overlap_each_other():
     with untimed():
         thread, done = _in_thread(lambda: _enter_and_leave(untimed))
-        thread.join(5)
+        thread.join(30)
         assert done
 
 
@@ -67,7 +67,7 @@ def test_the_timing_thread_itself_is_not_held_back():
             pass
 
     thread, done = _in_thread(time_and_run_untimed)
-    thread.join(5)
+    thread.join(30)
     assert done, "the timing thread deadlocked on its own untimed run"
 
 
@@ -84,23 +84,29 @@ def test_a_sandboxed_command_waits_for_timing():
 
 
 def test_time_spent_queueing_is_counted_apart():
-    """A phase that waits for another timing job reports the wait as `wait`."""
+    """A phase that waits for another timing job reports the wait as `wait`:
+    held 1 s behind the timing job, it works 0.05 s."""
     from tools.evaluate import Evaluation
 
-    holding, release = threading.Event(), threading.Event()
+    holding, queued, release = threading.Event(), threading.Event(), threading.Event()
 
     def timer():
         with timing_slot():
             holding.set()
-            release.wait(5)
+            queued.wait(30)  # the phase has started, and is about to queue
+            time.sleep(1.0)
+            release.set()
 
     other = threading.Thread(target=timer)
     other.start()
-    holding.wait(5)
-    threading.Timer(0.3, release.set).start()
+    assert holding.wait(30)
     ev = Evaluation(asm="")
-    with ev.phase("tests"), untimed():
-        time.sleep(0.05)
-    other.join()
-    assert ev.seconds["wait"] >= 0.25
-    assert 0.04 <= ev.seconds["tests"] < 0.25
+    with ev.phase("tests"):
+        queued.set()
+        with untimed():
+            assert release.is_set()
+            time.sleep(0.05)
+    other.join(30)
+    # Counted in "tests", the wait would make it over 1 s and "wait" 0.
+    assert ev.seconds["wait"] >= 0.5
+    assert 0.05 <= ev.seconds["tests"] < 0.5

@@ -36,11 +36,18 @@ OUT_OF_BOUNDS = """#include <stdio.h>
 int a[4];
 int main(void) { int n; if (scanf("%d", &n) != 1) return 1; printf("%d\\n", a[n]); return 0; }
 """
+# No undefined behaviour on any input. Past 10^8 it first waits 60 s: slow on
+# any machine (a large loop alone finished within 1 s on a fast one).
 CLEAN = """#include <math.h>
 #include <stdio.h>
+#include <time.h>
 int main(void) {
     int n;
     if (scanf("%d", &n) != 1) return 1;
+    if (n > 100000000) {
+        struct timespec t = {60, 0};
+        nanosleep(&t, NULL);
+    }
     double s = 0;
     for (int i = 1; i <= n; i++) s += sqrt(i);
     printf("%.3f\\n", s);

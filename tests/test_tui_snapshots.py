@@ -266,8 +266,9 @@ def opened_app(run_dir: Path, events: list[ev.Event]) -> SuperoptApp:
     return SuperoptApp(RunSession(run_dir), events=events, clock=lambda: T0 + 99)
 
 
-async def until(pilot, condition, timeout: float = 10.0) -> None:
-    """Let the app run until `condition()` holds."""
+async def until(pilot, condition, timeout: float = 60.0) -> None:
+    """Let the app run until `condition()` holds (a generous deadline: it costs
+    nothing when the app is quick)."""
     for _ in range(int(timeout / 0.05)):
         if condition():
             return
@@ -280,26 +281,38 @@ def run_dir(tmp_path) -> Path:
     return tmp_path / "run"
 
 
+async def started(pilot) -> None:
+    """The live app has applied the first event (RunStarted)."""
+    await until(pilot, lambda: pilot.app.view.task == "collatz")
+
+
+async def proposed_b0_i2(pilot) -> None:
+    """The live app has applied the unfinished run's last event."""
+    await until(pilot, lambda: pilot.app.view.candidate((0, 2)) is not None)
+
+
 def test_starting(snap_compare, run_dir):
     events = scripted_run(run_dir)[:1]
-    assert snap_compare(live_app(run_dir, events, elapsed=1), terminal_size=(80, 24))
+    app = live_app(run_dir, events, elapsed=1)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=started)
 
 
 def test_running_with_several_branches(snap_compare, run_dir):
     events = scripted_run(run_dir, finished=False)
-    assert snap_compare(live_app(run_dir, events), terminal_size=SIZE)
+    assert snap_compare(live_app(run_dir, events), terminal_size=SIZE, run_before=proposed_b0_i2)
 
 
 def test_running_at_80x24(snap_compare, run_dir):
     events = scripted_run(run_dir, finished=False)
-    assert snap_compare(live_app(run_dir, events), terminal_size=(80, 24))
+    app = live_app(run_dir, events)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=proposed_b0_i2)
 
 
 def test_failed_assembly(snap_compare, run_dir):
     events = scripted_run(run_dir, finished=False)
 
     async def open_b2(pilot):
-        await until(pilot, lambda: pilot.app.view.candidate((0, 2)) is not None)  # the last event
+        await proposed_b0_i2(pilot)
         pilot.app.query_one("#tree").select_target(("iter", 2, 1))
         await pilot.press("enter")
 
