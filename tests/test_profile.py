@@ -6,6 +6,7 @@ import random
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -44,15 +45,49 @@ int main(void) {
 }
 """
 
-SCANF_C = r"""
+# HOT_C's loop, run again until the process has used CPU_S of CPU time: the
+# sample count is fixed by construction (CPU_S at the sampling rate), not by how
+# fast this machine runs a fixed loop.
+CPU_S = 0.3
+HOT_TIMED_C = r"""
 #include <stdio.h>
+#include <time.h>
 int main(void) {
+    unsigned n, i, rounds = 0;
+    unsigned long s = 0;
+    if (scanf("%u", &n) != 1) return 1;
+    do {
+        for (i = 1; i < n; i++) {
+            s += (n * 7u + i) % i;
+            s ^= (s << 3) / (i | 1);
+        }
+        rounds++;
+    } while (clock() < (clock_t)(CPU_S * CLOCKS_PER_SEC));
+    printf("%lu %u\n", s, rounds);
+    return 0;
+}
+""".replace("CPU_S", repr(CPU_S))
+
+# Sums the numbers on stdin with fscanf, over and over from memory until CPU_S of
+# CPU time is spent (stdin is a pipe: it cannot be rewound).
+SCANF_C = r"""
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <time.h>
+static char text[1 << 22];
+int main(void) {
+    size_t size = fread(text, 1, sizeof text, stdin);
     long x, s = 0;
-    while (scanf("%ld", &x) == 1) s += x;
+    do {
+        FILE *f = fmemopen(text, size, "r");
+        if (!f) return 1;
+        while (fscanf(f, "%ld", &x) == 1) s += x;
+        fclose(f);
+    } while (clock() < (clock_t)(CPU_S * CLOCKS_PER_SEC));
     printf("%ld\n", s);
     return 0;
 }
-"""
+""".replace("CPU_S", repr(CPU_S))
 
 CRASH_S = "\t.text\n\t.globl\tmain\nmain:\n\txorl\t%eax, %eax\n\tmovq\t(%rax), %rax\n\tret\n"
 
@@ -73,6 +108,15 @@ def compile_c(tmp_path_factory, source: str) -> str:
         ["gcc", "-O2", "-S", "-o", str(folder / "prog.s"), str(folder / "prog.c")], check=True
     )
     return (folder / "prog.s").read_text()
+
+
+def sample_hz() -> int:
+    """The rate perf samples at here: ours, unless the kernel caps it lower."""
+    try:
+        cap = int(Path("/proc/sys/kernel/perf_event_max_sample_rate").read_text())
+    except (OSError, ValueError):
+        return profmod.SAMPLE_HZ
+    return min(profmod.SAMPLE_HZ, cap) if cap > 0 else profmod.SAMPLE_HZ
 
 
 def build(sandbox, asm: str, *flags: str) -> bytes:
@@ -124,13 +168,15 @@ def hot(tmp_path_factory, sandbox):
 
 @needs_bwrap
 @needs_perf
-def test_perf_finds_the_hot_loop(hot, sandbox):
-    asm, binary = hot
+def test_perf_finds_the_hot_loop(tmp_path_factory, sandbox):
+    asm = compile_c(tmp_path_factory, HOT_TIMED_C)
+    binary = build(sandbox, asm)
     head, back = loop_range(asm)
-    prof = profile(binary, asm, b"35000000\n", sandbox, tool="perf")
+    prof = profile(binary, asm, b"1000000\n", sandbox, tool="perf")
     assert prof.tool == "perf", prof.message
     assert prof.message == ""
-    assert prof.samples > 1000  # ~150 ms at 20 kHz
+    # 0.3 s of CPU at 20 kHz: 6,000 samples, less perf's own share of the CPU.
+    assert prof.samples > CPU_S * sample_hz() / 2
     check_shape(prof, asm)
     # cpu-clock samples skid to the next instruction, but they stay in the loop
     for h in prof.hot_lines[:3]:
@@ -192,10 +238,10 @@ def test_scanf_time_shows_up_in_libc(tmp_path_factory, sandbox):
     asm = compile_c(tmp_path_factory, SCANF_C)
     binary = build(sandbox, asm)
     rng = random.Random(7)
-    data = " ".join(str(rng.randrange(10**9)) for _ in range(1_000_000)).encode()
+    data = " ".join(str(rng.randrange(10**9)) for _ in range(100_000)).encode()
     prof = profile(binary, asm, data, sandbox, tool="perf")
     assert prof.tool == "perf"
-    assert prof.samples > 200
+    assert prof.samples > CPU_S * sample_hz() / 2
     top = prof.functions[0]
     assert top.dso.startswith("libc") and ("scanf" in top.name or "strto" in top.name)
     libc = sum(f.percent for f in prof.functions if f.dso.startswith("libc"))

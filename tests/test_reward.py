@@ -121,7 +121,9 @@ def collatz_record() -> dict:
 @pytest.mark.parametrize(
     ("answer", "check"),
     [
-        (fenced(FAST), lambda r: r > 1.3),
+        # collatz_fast.s takes 1/1.89 of the steps (tests/test_evaluate.py): the
+        # reward is its speedup, on any CPU well above this.
+        (fenced(FAST), lambda r: r > 1.25),
         (fenced(WRONG), lambda r: r == 0.0),
         (fenced(CRASH), lambda r: r == -0.5),
         ("I would unroll the loop.", lambda r: r == -1.0),
