@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -150,10 +151,39 @@ async def execute(
             resume_command = resume_command or f"agent run --resume {ctx.run_dir}"
             killed = interrupt.killed()
             publish(ev.RunInterrupted(signal="SIGINT", killed=killed, resume=resume_command))
+            _log_debris(ctx.run_dir)
         raise
     finally:
         log.close()
     return json.loads((ctx.run_dir / "report.json").read_text())
+
+
+class _Debris:
+    """The loop's exception handler after a Ctrl-C: the graph's background
+    tasks cut short by the stop (a checkpoint write whose connection is
+    closed) fail when asyncio.run cancels them on the way out. Their errors go
+    to the stopped runs' errors.log, not over the terminal (the TUI does the
+    same with its own handler); what finished is already on disk."""
+
+    def __init__(self) -> None:
+        self.run_dirs: list[Path] = []
+
+    def __call__(self, loop: asyncio.AbstractEventLoop, context: dict) -> None:
+        exc = context.get("exception")
+        detail = "".join(traceback.format_exception(exc)) if exc else ""
+        for run_dir in self.run_dirs:
+            with contextlib.suppress(OSError), (run_dir / "errors.log").open("a") as log:
+                log.write(f"after the stop: {context.get('message', 'error')}\n{detail}\n")
+
+
+def _log_debris(run_dir: Path) -> None:
+    loop = asyncio.get_running_loop()
+    handler = loop.get_exception_handler()
+    if handler is None:  # the TUI has its own
+        handler = _Debris()
+        loop.set_exception_handler(handler)
+    if isinstance(handler, _Debris):
+        handler.run_dirs.append(run_dir)
 
 
 async def _stream(ctx: RunContext, resume: bool, run_config: dict, publish) -> None:

@@ -1,12 +1,16 @@
-"""Shared test helpers: skip markers for machines without the sandbox or perf."""
+"""Shared test helpers: skip markers for machines without the sandbox or perf,
+the agent subprocess, and ways to hold a run where a test wants it."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
+import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -63,3 +67,87 @@ def sigint_default() -> None:
     child: the signal under test would be ignored by POSIX convention. Give
     the child the default, as a terminal would."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+# -- holding a run where a test wants it -------------------------------------------
+#
+# A test that acts on a run in flight (SIGINT, a key, a kill) must hold the run
+# there by construction, never hope it is still going a second later (see
+# tests/README.md). A model call is held by `Reply(hold=event)` (llm_servers.py);
+# the judging of a candidate is held by `held_program`, a candidate that blocks.
+
+
+def held_program(name: str) -> str:
+    """A whole .s file that names its process NAME (prctl PR_SET_NAME: what
+    /proc/PID/comm shows, at most 15 characters), then sleeps until it is
+    killed: by the sandbox's wall timeout per test (task.toml's
+    `[limits] timeout_s`, see `set_test_timeout`) or by a Ctrl-C's stop."""
+    assert len(name) <= 15 and name.isprintable() and '"' not in name
+    return f"""\
+\t.text
+\t.globl\tmain
+\t.type\tmain, @function
+main:
+\tmovl\t$157, %eax
+\tmovl\t$15, %edi
+\tleaq\t.Lheld_name(%rip), %rsi
+\tsyscall
+.Lheld_sleep:
+\tmovl\t$35, %eax
+\tleaq\t.Lheld_time(%rip), %rdi
+\txorl\t%esi, %esi
+\tsyscall
+\tjmp\t.Lheld_sleep
+\t.size\tmain, .-main
+\t.section\t.rodata
+\t.align 8
+.Lheld_time:
+\t.quad\t3600
+\t.quad\t0
+.Lheld_name:
+\t.string\t"{name}"
+\t.section\t.note.GNU-stack,"",@progbits
+"""
+
+
+def held_name() -> str:
+    """A process name of this test's own (other tests may hold runs beside it)."""
+    return f"held-{uuid.uuid4().hex[:8]}"
+
+
+def running(name: str) -> bool:
+    """Whether a process named NAME (see `held_program`) is alive on this machine."""
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() == name:
+                return True
+        except OSError:  # it exited while we looked
+            continue
+    return False
+
+
+def wait_for(condition, timeout: float = 300.0, what: str = "the condition", alive=None) -> None:
+    """Poll `condition()` until it holds. The deadline is generous: it costs
+    nothing when the machine is quick. `alive()` (e.g. a process still running)
+    ends the wait early with a clear message when it turns false."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if alive is not None and not alive():
+            raise AssertionError(f"gone before {what}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {timeout:.0f} s")
+        time.sleep(0.05)
+
+
+def set_test_timeout(folder: Path, seconds: float) -> None:
+    """Give each test of the task in FOLDER `seconds` of wall time (task.toml's
+    `[limits] timeout_s`, other settings kept): long while a held candidate
+    must block far beyond a test's bound, short before a resume re-judges it."""
+    toml = folder / "task.toml"
+    text = toml.read_text() if toml.exists() else ""
+    text = re.sub(r"(?m)^timeout_s\s*=.*\n?", "", text)
+    if re.search(r"(?m)^\[limits\]\s*$", text):
+        text = re.sub(r"(?m)^\[limits\]\s*$", f"[limits]\ntimeout_s = {seconds}", text, count=1)
+    else:
+        text = text.rstrip("\n") + f"\n[limits]\ntimeout_s = {seconds}\n"
+    toml.write_text(text.lstrip("\n"))

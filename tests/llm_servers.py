@@ -20,6 +20,19 @@ so a server never hangs for lack of a script. Faults: ``Reply(status=429,
 retry_after=0.1)``, ``Reply(status=500)``, ``Reply(delay_s=5)`` (longer than the
 client's timeout) and ``Reply(disconnect=True)``.
 
+``Reply(hold=event)`` answers only once the test sets ``event`` (a
+``threading.Event``): it holds a run at a model call for as long as the test
+needs, on any machine, where a delay would only hope to be long enough::
+
+    release = threading.Event()
+    with OpenAIServer(lambda body: Reply(fenced(asm), hold=release)) as server:
+        ...  # the run waits at its model call until:
+        release.set()
+
+A held reply ends when the event is set or the server stops (then the
+connection is closed without an answer); a client that gave up meanwhile
+only finds its connection closed.
+
 ``server_fixture(OpenAIServer)`` makes a pytest fixture; pytest is imported only
 when it is called.
 """
@@ -105,6 +118,7 @@ class Reply:
     chunk_delay_s: float = 0.0  # streaming: pause between chunks
     disconnect: bool = False  # close the connection without answering
     error_message: str | None = None  # message in the error body when status >= 400
+    hold: threading.Event | None = None  # answer only once the test sets it (after delay_s)
 
 
 ReplyLike = Reply | str
@@ -501,6 +515,9 @@ class ScriptedLLMServer:
             if reply.delay_s > 0 and self._stop.wait(reply.delay_s):
                 ex.abort()
                 return
+            if reply.hold is not None and not self._wait_held(reply.hold):
+                ex.abort()
+                return
             if reply.disconnect:
                 ex.abort()
                 return
@@ -518,6 +535,13 @@ class ScriptedLLMServer:
         finally:
             with self._cond:
                 self.in_flight -= 1
+
+    def _wait_held(self, hold: threading.Event) -> bool:
+        """Wait for the test's event; False if the server stops first."""
+        while not hold.wait(0.05):
+            if self._stop.is_set():
+                return False
+        return not self._stop.is_set()
 
     def _pause(self, ex: _Exchange, seconds: float) -> None:
         if seconds > 0 and self._stop.wait(seconds):

@@ -8,12 +8,20 @@ import os
 import signal
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, EXAMPLES, REPORT_FIELDS, agent, agent_env, needs_sandbox
+from tests.conftest import (
+    DATA,
+    EXAMPLES,
+    REPORT_FIELDS,
+    agent,
+    agent_env,
+    needs_sandbox,
+    wait_for,
+)
 from tests.llm_servers import AnthropicServer, OpenAIServer, Reply, fenced, prose_only, truncated
 
 pytestmark = needs_sandbox
@@ -167,7 +175,8 @@ def test_retry_after_a_429_and_a_500(tmp_path):
 
 def test_a_model_that_times_out_leaves_a_clean_run(tmp_path):
     out = tmp_path / "run"
-    with OpenAIServer(lambda body: Reply(fenced(FAST), delay_s=5)) as server:
+    never = threading.Event()  # the answer never comes (the server's stop ends it)
+    with OpenAIServer(lambda body: Reply(fenced(FAST), hold=never)) as server:
         env = agent_env(AGENT_REQUEST_TIMEOUT="0.5", AGENT_CALL_DEADLINE="2")
         done = agent(
             "run",
@@ -245,46 +254,41 @@ def test_bad_model_options_exit_2(tmp_path, args, message):
 
 
 def test_sigkill_then_resume_repeats_no_finished_model_call(tmp_path):
+    """Each branch's first call is answered; the later ones are held until
+    after the kill, so the kill finds the run in flight by construction."""
     out = tmp_path / "run"
+    release = threading.Event()
 
-    def slow(body: dict) -> Reply:
-        return Reply(fenced(WRONG if branch_of(body) else FAST), delay_s=0.5 + branch_of(body))
+    def reply(body: dict) -> Reply:
+        first = body["seed"] % 100 == 1  # seed = branch * 100 + iteration
+        return Reply(fenced(WRONG if branch_of(body) else FAST), hold=None if first else release)
 
-    with OpenAIServer(slow) as server:
+    with OpenAIServer(reply) as server:
         proc = subprocess.Popen(
             [
-                sys.executable,
-                "-m",
-                "agent",
-                "run",
-                str(PROG),
-                "--model",
-                "openai:test",
-                "--base-url",
-                server.url,
-                "--best-of",
-                "3",
-                "--iterations",
-                "3",
-                "--out",
-                str(out),
+                *(sys.executable, "-m", "agent", "run", str(PROG)),
+                *("--model", "openai:test", "--base-url", server.url),
+                *("--best-of", "3", "--iterations", "3", "--out", str(out)),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             env=agent_env(),
             start_new_session=True,
         )
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            log = out / "events.jsonl"
-            if log.exists() and log.read_text().count('"candidate_evaluated"') >= 3:
-                break
-            time.sleep(0.1)
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+        log = out / "events.jsonl"
+        try:
+            wait_for(
+                lambda: log.exists() and log.read_text().count('"candidate_evaluated"') >= 3,
+                what="every branch's first candidate judged",
+                alive=lambda: proc.poll() is None,
+            )
+        finally:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
         finished = {p.stem for p in (out / "proposals").glob("*.json")}
-        assert finished, "the run was killed before any model call finished"
+        assert finished == {"b0-i1", "b1-i1", "b2-i1"}
         before = len(server.completion_requests)
+        release.set()
         done = agent("run", "--resume", out)
         assert done.returncode == 0, done.stderr
     seeds = [r["seed"] for r in server.completion_requests]

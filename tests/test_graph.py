@@ -9,14 +9,14 @@ import os
 import signal
 import subprocess
 import sys
-import time
+import threading
 
 from agent.config import RunConfig
 from agent.context import RunContext
 from agent.models import Budget
 from agent.proposer import Proposal, ProposalRequest
 from agent.run import eval_options, execute
-from tests.conftest import DATA, EXAMPLES, needs_sandbox, sigint_default
+from tests.conftest import DATA, EXAMPLES, needs_sandbox, sigint_default, wait_for
 from tests.llm_servers import OpenAIServer, Reply, fenced
 from tools.sandbox import Sandbox
 from tools.task import load_task
@@ -92,24 +92,17 @@ def test_no_improvement_keeps_the_baseline(tmp_path):
 
 
 def test_ctrl_c_stops_cleanly_and_the_run_resumes(tmp_path):
+    """SIGINT while both branches wait at their model calls, held there by the
+    test server until the run has stopped; the resume asks again and finishes."""
     out = tmp_path / "run"
     env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
     env |= {"AGENT_DIFFERENTIAL": "20", "AGENT_TIMING_SECONDS": "8", "AGENT_CONFIRM_SECONDS": "4"}
-    with OpenAIServer(lambda body: Reply(fenced(FAST), delay_s=1.5)) as server:
+    release = threading.Event()
+    with OpenAIServer(lambda body: Reply(fenced(FAST), hold=release)) as server:
         args = [
-            sys.executable,
-            "-m",
-            "agent",
-            "run",
-            str(EXAMPLES / "collatz" / "prog.s"),
-            "--model",
-            "openai:test",
-            "--base-url",
-            server.url,
-            "--best-of",
-            "2",
-            "--iterations",
-            "2",
+            *(sys.executable, "-m", "agent", "run", str(EXAMPLES / "collatz" / "prog.s")),
+            *("--model", "openai:test", "--base-url", server.url),
+            *("--best-of", "2", "--iterations", "1"),
         ]
         proc = subprocess.Popen(
             [*args, "--out", str(out)],
@@ -119,14 +112,22 @@ def test_ctrl_c_stops_cleanly_and_the_run_resumes(tmp_path):
             env=env,
             preexec_fn=sigint_default,
         )
-        deadline = time.monotonic() + 60
-        while not server.completion_requests and time.monotonic() < deadline:
-            time.sleep(0.05)
-        time.sleep(0.3)
-        proc.send_signal(signal.SIGINT)
-        _, stderr = proc.communicate(timeout=60)
+        try:
+            wait_for(
+                lambda: server.completion_requests,
+                what="a model call",
+                alive=lambda: proc.poll() is None,
+            )
+            proc.send_signal(signal.SIGINT)
+            _, stderr = proc.communicate(timeout=120)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
         assert proc.returncode == 130, stderr
         assert f"agent run --resume {out}" in stderr and "Traceback" not in stderr
+        assert not (out / "report.json").exists() and not list(out.glob("proposals/*.json"))
+        release.set()
         done = subprocess.run(
             [sys.executable, "-m", "agent", "run", "--resume", str(out)],
             capture_output=True,

@@ -14,12 +14,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
+import threading
 
 import pytest
 
 from agent import events as ev
-from tests.conftest import DATA, EXAMPLES, needs_sandbox
+from tests.conftest import DATA, EXAMPLES, needs_sandbox, wait_for
 from tests.llm_servers import OpenAIServer, Reply, fenced, prompt_text
 from tests.test_tui_snapshots import T0, StubContext, scripted_run, until
 from tui.app import SuperoptApp
@@ -156,7 +156,7 @@ async def test_keys_on_a_builtin_run(tmp_path, agent_env):
     session = RunSession.start(PROG, out=out, model="builtin", best_of=1, iterations=1)
     app = SuperoptApp(session, start=True)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: app.view.finished is not None, timeout=90)
+        await until(pilot, lambda: app.view.finished is not None, timeout=300)
         assert app.state() == "finished" and app.view.model == "builtin"
         it = app.view.candidate((0, 1))
         assert it.status_label(False) == "correct", it.detail
@@ -171,7 +171,7 @@ async def test_keys_on_a_builtin_run(tmp_path, agent_env):
 
 
 @needs_sandbox
-async def test_pause_and_hint_reach_a_live_run(tmp_path, agent_env):
+async def test_pause_and_hint_reach_a_live_run(tmp_path, agent_env, monkeypatch):
     out = tmp_path / "run"
     with OpenAIServer(lambda body: Reply(fenced(WRONG))) as server:
         session = RunSession.start(
@@ -183,20 +183,38 @@ async def test_pause_and_hint_reach_a_live_run(tmp_path, agent_env):
             iterations=2,
             patience=5,
         )
+        # The run waits in its first step (the baseline, already measured)
+        # until p and h have reached it: they land before the first proposal
+        # by construction, however fast the machine.
+        ctx, measured = session.ctx, session.ctx.baseline
+        steered = threading.Event()
+
+        def held_baseline():
+            steered.wait(300)
+            return measured()
+
+        monkeypatch.setattr(ctx, "baseline", held_baseline)
         app = SuperoptApp(session, start=True)
-        async with app.run_test(size=(100, 30)) as pilot:
-            await until(pilot, lambda: app.view.best_of == 1)
-            await pilot.press("p")  # on the run: every branch, before its first proposal
-            await pilot.press("h", *"HINT-7731", "enter")
-            await until(pilot, lambda: 0 in app.view.branches, timeout=60)
-            await asyncio.sleep(1.5)
-            assert server.completion_requests == [], "a paused branch asked the model"
-            assert "paused" in str(app.query_one("#tree")._branches[0].label)
-            await pilot.press("p")
-            await until(pilot, lambda: app.view.finished is not None, timeout=90)
-            assert app.state() == "finished"
-            labels = [str(n.label) for n in app.query_one("#tree")._iterations.values()]
-            assert labels == ["i1 wrong", "i2 wrong"]
+        try:
+            async with app.run_test(size=(100, 30)) as pilot:
+                await until(pilot, lambda: app.view.best_of == 1, timeout=300)
+                await pilot.press("p")  # on the run: every branch, before its first proposal
+                await pilot.press("h", *"HINT-7731", "enter")
+                await until(pilot, lambda: ctx.paused == {0} and 0 in ctx.hints, timeout=300)
+                steered.set()
+                await until(pilot, lambda: 0 in app.view.branches, timeout=300)
+                # Paused, the branch cannot ask: a wait shows nothing when the
+                # pause works, and a request when it does not.
+                await asyncio.sleep(1.5)
+                assert server.completion_requests == [], "a paused branch asked the model"
+                assert "paused" in str(app.query_one("#tree")._branches[0].label)
+                await pilot.press("p")
+                await until(pilot, lambda: app.view.finished is not None, timeout=300)
+                assert app.state() == "finished"
+                labels = [str(n.label) for n in app.query_one("#tree")._iterations.values()]
+                assert labels == ["i1 wrong", "i2 wrong"]
+        finally:
+            steered.set()
     prompts = [prompt_text(body) for body in server.completion_requests]
     assert len(prompts) == 2
     assert "HINT-7731" not in prompts[0] and "HINT-7731" in prompts[1]
@@ -204,12 +222,16 @@ async def test_pause_and_hint_reach_a_live_run(tmp_path, agent_env):
 
 @needs_sandbox
 async def test_a_killed_run_opens_and_resumes(tmp_path, agent_env):
+    """The second proposals are held until after the kill: the run is in
+    flight when it is killed, by construction."""
     out = tmp_path / "run"
+    release = threading.Event()
 
-    def slow(body: dict) -> Reply:
-        return Reply(fenced(BROKEN if branch_of(body) else WRONG), delay_s=0.3 + branch_of(body))
+    def held(body: dict) -> Reply:
+        second = body["seed"] % 100 == 2  # seed = branch * 100 + iteration
+        return Reply(fenced(BROKEN if branch_of(body) else WRONG), hold=release if second else None)
 
-    with OpenAIServer(slow) as server:
+    with OpenAIServer(held) as server:
         proc = subprocess.Popen(
             [
                 *(sys.executable, "-m", "agent", "run", str(PROG), "--model", "openai:test"),
@@ -221,15 +243,18 @@ async def test_a_killed_run_opens_and_resumes(tmp_path, agent_env):
             env=agent_env,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 90
         log = out / "events.jsonl"
-        while time.monotonic() < deadline:
-            if log.exists() and log.read_text().count('"candidate_evaluated"') >= 1:
-                break
-            time.sleep(0.05)
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-        assert not (out / "report.json").exists(), "the run finished before the kill"
+        try:
+            wait_for(
+                lambda: log.exists() and log.read_text().count('"candidate_evaluated"') >= 1,
+                what="a candidate judged",
+                alive=lambda: proc.poll() is None,
+            )
+        finally:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        assert not (out / "report.json").exists()
+        release.set()
 
         app = SuperoptApp(RunSession.open(out))
         async with app.run_test(size=(100, 30)) as pilot:
@@ -239,7 +264,7 @@ async def test_a_killed_run_opens_and_resumes(tmp_path, agent_env):
             assert "wrong" in seen.values() or "failed to assemble" in seen.values()
             assert app.check_action("resume", ()) is True
             await pilot.press("r")
-            await until(pilot, lambda: app.view.finished is not None, timeout=90)
+            await until(pilot, lambda: app.view.finished is not None, timeout=300)
             assert app.state() == "finished"
             done = {key: it.status_label(False) for key, it in _iterations(app)}
             assert done == {
