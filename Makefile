@@ -36,7 +36,7 @@ demo: setup
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --durations=10
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
