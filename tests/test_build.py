@@ -85,3 +85,17 @@ def test_parse_errors_keeps_messages_without_lines():
     errors = parse_errors(b"collect2: error: something odd\n", "main:\n")
     assert errors[0].line is None and "something odd" in errors[0].message
     assert parse_errors(b"", "x")[0].message == "assembly failed with no message"
+
+
+def test_the_runner_is_built_once_by_threads_racing_on_an_empty_cache(tmp_path, monkeypatch):
+    """Several sandboxes of one process may start together on a new machine:
+    each thread builds under its own temporary name, none loses its file."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tools.sandbox import runner_binary
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    with ThreadPoolExecutor(4) as pool:
+        paths = list(pool.map(lambda _: runner_binary(), range(4)))
+    assert len(set(paths)) == 1 and paths[0].is_file()
+    assert [p.name for p in paths[0].parent.iterdir() if ".tmp" in p.name] == []

@@ -97,7 +97,7 @@ def runner_binary() -> Path:
     digest = hashlib.sha256(source).hexdigest()[:16]
     path = cache_dir() / f"runner-{digest}"
     if not path.exists():
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
+        tmp = path.with_suffix(f".tmp{os.getpid()}-{threading.get_ident()}")  # threads race too
         proc = subprocess.run(
             ["gcc", "-O2", "-o", str(tmp), str(RUNNER_SOURCE)], capture_output=True, text=True
         )
