@@ -3,6 +3,7 @@ real binaries, raced in the real sandbox."""
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 
 import pytest
@@ -166,3 +167,26 @@ def test_the_race_decides_what_is_offered_and_when(monkeypatch):
     moves, extras, kept = offers(monkeypatch, close)
     assert kept == [("gcc-O2", 1.02), ("gcc-O1", 0.99)]
     assert moves == ["ifconvert", "gcc-O2", "gcc-O1"]
+
+
+def test_no_race_when_the_time_budget_leaves_too_little_room(monkeypatch):
+    """With less than RACE_ROOM of the budget left the variants come in the fixed
+    order, unraced (the race would spend what is left on losers)."""
+    import time
+
+    from agent.builtin.proposer import RACE_ROOM
+
+    task = load_task(EXAMPLES / "collatz" / "prog.s")
+    monkeypatch.setattr(compiler, "variants", lambda _task, _target: list(RACED.values()))
+
+    def refused(*_args, **_kwargs):
+        raise AssertionError("raced with too little of the budget left")
+
+    monkeypatch.setattr(race, "race", refused)
+    proposer = BuiltinProposer(sandbox=Sandbox(task.limits), passes=("regen",))
+    deadline = time.monotonic() + RACE_ROOM / 2
+    request = ProposalRequest(task=task, branch=0, iteration=0, current=task.asm)
+    proposal = proposer.propose_sync(dataclasses.replace(request, deadline=deadline))
+    assert proposal.extra["move"] == next(iter(RACED))  # the fixed order's first
+    assert proposal.extra.get("raced") is None
+    assert "native" not in next(iter(proposer._tasks.values())).races
