@@ -158,15 +158,15 @@ async def execute(
     return json.loads((ctx.run_dir / "report.json").read_text())
 
 
-class _Debris:
-    """The loop's exception handler after a Ctrl-C: the graph's background
-    tasks cut short by the stop (a checkpoint write whose connection is
-    closed) fail when asyncio.run cancels them on the way out. Their errors go
-    to the stopped runs' errors.log, not over the terminal (the TUI does the
-    same with its own handler); what finished is already on disk."""
+class LoopErrorLog:
+    """An event loop's exception handler that writes to runs' errors.log: the
+    graph's background tasks cut short by a stop (a checkpoint write whose
+    connection is closed) fail when the loop cancels them on the way out, and
+    their tracebacks belong in the log, not over the terminal or the TUI's
+    screen. What finished is already on disk."""
 
-    def __init__(self) -> None:
-        self.run_dirs: list[Path] = []
+    def __init__(self, *run_dirs: Path) -> None:
+        self.run_dirs = list(run_dirs)
 
     def __call__(self, loop: asyncio.AbstractEventLoop, context: dict) -> None:
         exc = context.get("exception")
@@ -177,12 +177,14 @@ class _Debris:
 
 
 def _log_debris(run_dir: Path) -> None:
+    """Send the loop's leftover errors to this stopped run's log (beside the
+    other runs of a batch sharing the loop; the TUI sets its own at start)."""
     loop = asyncio.get_running_loop()
     handler = loop.get_exception_handler()
-    if handler is None:  # the TUI has its own
-        handler = _Debris()
+    if handler is None:
+        handler = LoopErrorLog()
         loop.set_exception_handler(handler)
-    if isinstance(handler, _Debris):
+    if isinstance(handler, LoopErrorLog) and run_dir not in handler.run_dirs:
         handler.run_dirs.append(run_dir)
 
 

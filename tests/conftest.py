@@ -9,8 +9,10 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -137,6 +139,63 @@ def wait_for(condition, timeout: float = 300.0, what: str = "the condition", ali
         if time.monotonic() > deadline:
             raise AssertionError(f"{what}: not within {timeout:.0f} s")
         time.sleep(0.05)
+
+
+# The wall time per test a resume gives a held candidate (so it is judged again
+# in seconds, not held again for minutes): several times what the examples'
+# slowest baseline test takes on a slow, loaded machine.
+RESUME_TIMEOUT_S = 3
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """An agent subprocess ended by a signal: its exit, output, and the seconds
+    from the signal to its exit."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    took: float
+
+
+def stop_agent(
+    args, ready, what: str, sig=signal.SIGINT, to_group: bool = True, env=None
+) -> Stopped:
+    """Start `python -m agent ARGS` in a session of its own, wait until `ready()`
+    (the run held where the test acts), send `sig` to its group (as a terminal
+    does) or to the process alone, and wait for the exit. Output goes to files,
+    not pipes, so a chatty run never blocks on a full pipe while held; whatever
+    is left after 120 s is killed."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "agent", *map(str, args)],
+            stdout=out,
+            stderr=err,
+            text=True,
+            env=env or agent_env(),
+            start_new_session=True,
+            preexec_fn=sigint_default,
+        )
+        try:
+            try:
+                wait_for(ready, what=what, alive=lambda: proc.poll() is None)
+            except AssertionError as e:
+                err.seek(0)
+                raise AssertionError(f"{e}; its stderr ends: {err.read()[-2000:]}") from None
+            sent = time.monotonic()
+            if to_group:
+                os.killpg(proc.pid, sig)
+            else:
+                proc.send_signal(sig)
+            proc.wait(timeout=120)
+            took = time.monotonic() - sent
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        out.seek(0)
+        err.seek(0)
+        return Stopped(proc.returncode, out.read(), err.read(), took)
 
 
 def set_test_timeout(folder: Path, seconds: float) -> None:

@@ -4,7 +4,6 @@ with the real langchain clients: scripted replies, faults, a SIGKILL and --resum
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -20,7 +19,7 @@ from tests.conftest import (
     agent,
     agent_env,
     needs_sandbox,
-    wait_for,
+    stop_agent,
 )
 from tests.llm_servers import AnthropicServer, OpenAIServer, Reply, fenced, prose_only, truncated
 
@@ -264,27 +263,16 @@ def test_sigkill_then_resume_repeats_no_finished_model_call(tmp_path):
         return Reply(fenced(WRONG if branch_of(body) else FAST), hold=None if first else release)
 
     with OpenAIServer(reply) as server:
-        proc = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "agent", "run", str(PROG)),
-                *("--model", "openai:test", "--base-url", server.url),
-                *("--best-of", "3", "--iterations", "3", "--out", str(out)),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            env=agent_env(),
-            start_new_session=True,
-        )
         log = out / "events.jsonl"
-        try:
-            wait_for(
-                lambda: log.exists() and log.read_text().count('"candidate_evaluated"') >= 3,
-                what="every branch's first candidate judged",
-                alive=lambda: proc.poll() is None,
-            )
-        finally:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop_agent(
+            [
+                *("run", PROG, "--model", "openai:test", "--base-url", server.url),
+                *("--best-of", "3", "--iterations", "3", "--out", out),
+            ],
+            ready=lambda: log.exists() and log.read_text().count('"candidate_evaluated"') >= 3,
+            what="every branch's first candidate judged",
+            sig=signal.SIGKILL,
+        )
         finished = {p.stem for p in (out / "proposals").glob("*.json")}
         assert finished == {"b0-i1", "b1-i1", "b2-i1"}
         before = len(server.completion_requests)

@@ -9,11 +9,9 @@ faster), everything else a program that does not assemble.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -24,13 +22,14 @@ from tests.conftest import (
     DATA,
     EXAMPLES,
     REPORT_FIELDS,
+    RESUME_TIMEOUT_S,
     agent_env,
     held_name,
     held_program,
     needs_sandbox,
     running,
     set_test_timeout,
-    sigint_default,
+    stop_agent,
     wait_for,
 )
 from tests.conftest import agent as run_agent
@@ -283,24 +282,14 @@ def test_sigkill_then_resume_records_every_task_once(tmp_path):
 
     args = ["--only", "lcs,sum_scanf", "--workers", 1, "--out", out]
     with OpenAIServer(held) as server:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "agent", "batch", str(EXAMPLES), *model_args(server)]
-            + [str(a) for a in args],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+        stop_agent(
+            ["batch", EXAMPLES, *model_args(server), *args],
+            ready=lambda: "sum_scanf" in asked,
+            what="sum_scanf at its model call",
+            sig=signal.SIGKILL,
             env=batch_env(),
-            start_new_session=True,
         )
         log = out / "results.jsonl"
-        try:
-            wait_for(
-                lambda: "sum_scanf" in asked,
-                what="sum_scanf at its model call",
-                alive=lambda: proc.poll() is None,
-            )
-        finally:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
         assert results(out).keys() == {"lcs"}
         assert (out / "sum_scanf" / "checkpoints.sqlite").exists()
         with log.open("ab") as f:  # as if killed in the middle of writing a line
@@ -525,39 +514,19 @@ def test_sigint_stops_a_two_worker_batch_within_seconds_and_resume_finishes_it(t
         return Reply(scripted(body).text, hold=release if task == "lcs" else None)
 
     with OpenAIServer(reply) as server:
-        proc = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "agent", "batch", str(suite), *model_args(server)),
-                *("--workers", "2", "--out", str(out)),
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+        stop = stop_agent(
+            ["batch", suite, *model_args(server), "--workers", 2, "--out", out],
+            ready=lambda: (
+                running(held) and any(task_of(r) == "lcs" for r in server.completion_requests)
+            ),
+            what="sum_scanf's held candidate running and lcs at its model call",
             env=batch_env(),
-            start_new_session=True,
-            preexec_fn=sigint_default,
         )
-        try:
-            wait_for(
-                lambda: (
-                    running(held) and any(task_of(r) == "lcs" for r in server.completion_requests)
-                ),
-                what="sum_scanf's held candidate running and lcs at its model call",
-                alive=lambda: proc.poll() is None,
-            )
-            sent = time.monotonic()
-            os.killpg(proc.pid, signal.SIGINT)
-            stdout, stderr = proc.communicate(timeout=120)
-            took = time.monotonic() - sent
-        finally:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-        assert proc.returncode == 130, stderr
-        assert took < 15, f"the batch stopped {took:.1f} s after SIGINT"
+        assert stop.returncode == 130, stop.stderr
+        assert stop.took < 15, f"the batch stopped {stop.took:.1f} s after SIGINT"
         wait_for(lambda: not running(held), 60, "the held candidate gone")
-        assert f"agent batch --resume --out {out}" in stderr and "Traceback" not in stderr
-        assert "stopping (SIGINT)" in stdout
+        assert f"agent batch --resume --out {out}" in stop.stderr
+        assert "Traceback" not in stop.stderr and "stopping (SIGINT)" in stop.stdout
         log = (out / "sum_scanf" / "events.jsonl").read_text().splitlines()
         stops = [json.loads(x) for x in log if "run_interrupted" in x]
         assert stops and stops[0]["killed"] >= 1  # the held candidate's sandbox, at least
@@ -565,9 +534,9 @@ def test_sigint_stops_a_two_worker_batch_within_seconds_and_resume_finishes_it(t
         assert results(out).keys() == {"collatz"}  # lcs and sum_scanf were in flight
 
         # The resume judges sum_scanf's held candidate again (a short limit
-        # lets it time out at once) and asks lcs's model again (answered now).
+        # lets it time out in seconds) and asks lcs's model again (answered now).
         release.set()
-        set_test_timeout(out / "sum_scanf" / "task", 1)
+        set_test_timeout(out / "sum_scanf" / "task", RESUME_TIMEOUT_S)
         done = agent("batch", "--resume", "--out", out)
         assert done.returncode == 0, done.stderr
     lines = results(out)  # each task once

@@ -9,11 +9,8 @@ hold on a machine of any speed."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -23,6 +20,7 @@ import pytest
 from tests.conftest import (
     DATA,
     EXAMPLES,
+    RESUME_TIMEOUT_S,
     agent,
     agent_env,
     held_name,
@@ -30,7 +28,7 @@ from tests.conftest import (
     needs_sandbox,
     running,
     set_test_timeout,
-    sigint_default,
+    stop_agent,
     wait_for,
 )
 from tests.llm_servers import OpenAIServer, Reply, fenced, prose_only
@@ -204,41 +202,20 @@ def test_ctrl_c_stops_within_seconds_and_resumes_with_a_new_budget(tmp_path, to_
         return Reply(prose_only(), hold=release)
 
     with OpenAIServer(reply) as server:
-        proc = subprocess.Popen(
+        stop = stop_agent(
             [
-                *(sys.executable, "-m", "agent", "run", str(task / "prog.s")),
-                *("--model", "openai:test", "--base-url", server.url),
-                *("--best-of", "2", "--iterations", "1", "--out", str(out)),
+                *("run", task / "prog.s", "--model", "openai:test", "--base-url", server.url),
+                *("--best-of", "2", "--iterations", "1", "--out", out),
             ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=agent_env(),
-            start_new_session=True,
-            preexec_fn=sigint_default,
+            ready=lambda: running(name) and len(server.completion_requests) == 2,
+            what="the held candidate running and branch 1 at its model call",
+            to_group=to_group,
         )
-        try:
-            wait_for(
-                lambda: running(name) and len(server.completion_requests) == 2,
-                what="the held candidate running and branch 1 at its model call",
-                alive=lambda: proc.poll() is None,
-            )
-            sent = time.monotonic()
-            if to_group:
-                os.killpg(proc.pid, signal.SIGINT)
-            else:
-                proc.send_signal(signal.SIGINT)
-            stdout, stderr = proc.communicate(timeout=120)
-            took = time.monotonic() - sent
-        finally:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-        assert proc.returncode == 130, stderr
-        assert took < 15, f"stopped {took:.1f} s after SIGINT"
+        assert stop.returncode == 130, stop.stderr
+        assert stop.took < 15, f"stopped {stop.took:.1f} s after SIGINT"
         wait_for(lambda: not running(name), 60, "the held candidate gone")
-        assert f"agent run --resume {out}" in stderr and "Traceback" not in stderr
-        assert "stopping (SIGINT)" in stdout
+        assert f"agent run --resume {out}" in stop.stderr and "Traceback" not in stop.stderr
+        assert "stopping (SIGINT)" in stop.stdout
         stopped = [json.loads(x) for x in (out / "events.jsonl").read_text().splitlines()]
         stopped = [x for x in stopped if x["kind"] == "run_interrupted"]
         assert stopped and stopped[0]["resume"] == f"agent run --resume {out}"
@@ -246,9 +223,9 @@ def test_ctrl_c_stops_within_seconds_and_resumes_with_a_new_budget(tmp_path, to_
         assert not (out / "report.json").exists()
 
         # The resume judges the held candidate again: a short limit lets it
-        # time out at once; branch 1 asks its model again and is answered.
+        # time out in seconds; branch 1 asks its model again and is answered.
         release.set()
-        set_test_timeout(task, 1)
+        set_test_timeout(task, RESUME_TIMEOUT_S)
         done = agent("run", "--resume", out, "--time-budget", "5m")
     assert done.returncode == 0, done.stderr
     report = json.loads((out / "report.json").read_text())

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -16,7 +15,7 @@ from agent.context import RunContext
 from agent.models import Budget
 from agent.proposer import Proposal, ProposalRequest
 from agent.run import eval_options, execute
-from tests.conftest import DATA, EXAMPLES, needs_sandbox, sigint_default, wait_for
+from tests.conftest import DATA, EXAMPLES, needs_sandbox, stop_agent
 from tests.llm_servers import OpenAIServer, Reply, fenced
 from tools.sandbox import Sandbox
 from tools.task import load_task
@@ -99,33 +98,18 @@ def test_ctrl_c_stops_cleanly_and_the_run_resumes(tmp_path):
     env |= {"AGENT_DIFFERENTIAL": "20", "AGENT_TIMING_SECONDS": "8", "AGENT_CONFIRM_SECONDS": "4"}
     release = threading.Event()
     with OpenAIServer(lambda body: Reply(fenced(FAST), hold=release)) as server:
-        args = [
-            *(sys.executable, "-m", "agent", "run", str(EXAMPLES / "collatz" / "prog.s")),
-            *("--model", "openai:test", "--base-url", server.url),
-            *("--best-of", "2", "--iterations", "1"),
-        ]
-        proc = subprocess.Popen(
-            [*args, "--out", str(out)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+        stop = stop_agent(
+            [
+                *("run", EXAMPLES / "collatz" / "prog.s", "--model", "openai:test"),
+                *("--base-url", server.url, "--best-of", "2", "--iterations", "1", "--out", out),
+            ],
+            ready=lambda: server.completion_requests,
+            what="a model call",
+            to_group=False,
             env=env,
-            preexec_fn=sigint_default,
         )
-        try:
-            wait_for(
-                lambda: server.completion_requests,
-                what="a model call",
-                alive=lambda: proc.poll() is None,
-            )
-            proc.send_signal(signal.SIGINT)
-            _, stderr = proc.communicate(timeout=120)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-        assert proc.returncode == 130, stderr
-        assert f"agent run --resume {out}" in stderr and "Traceback" not in stderr
+        assert stop.returncode == 130, stop.stderr
+        assert f"agent run --resume {out}" in stop.stderr and "Traceback" not in stop.stderr
         assert not (out / "report.json").exists() and not list(out.glob("proposals/*.json"))
         release.set()
         done = subprocess.run(

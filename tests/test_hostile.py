@@ -72,19 +72,13 @@ def leftover_processes(uid: int) -> list[str]:
 
 
 @contextlib.contextmanager
-def holding_uid(uid: int, timeout: float = 300.0):
-    """Hold a sandbox uid's slot (as `tools.sandbox.uid_slot` does), so that no
-    sandbox of another process (another test suite on this machine) runs
-    under it while we look for what ours left behind."""
+def holding_uid(uid: int):
+    """Hold a sandbox uid's slot (the lock `tools.sandbox.uid_slot` takes), so
+    that no sandbox of another process (another test suite on this machine)
+    runs under it while we look for what ours left behind. A uid that stays in
+    use is pytest-timeout's to report."""
     with open(cache_dir() / "uids" / f"{uid - UID_BASE}.lock", "w") as lock:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                assert time.monotonic() < deadline, f"uid {uid} stayed in use"
-                time.sleep(0.05)
+        fcntl.flock(lock, fcntl.LOCK_EX)
         yield
 
 

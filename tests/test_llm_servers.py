@@ -271,6 +271,25 @@ def test_openai_timeout_then_server_keeps_serving(openai_server: OpenAIServer) -
     assert len(openai_server.requests) == 2
 
 
+def test_a_held_reply_leaves_only_when_released(openai_server: OpenAIServer) -> None:
+    """`Reply(hold=event)` keeps the client waiting, however long, until the
+    test sets the event; then the reply is the scripted one."""
+    release, answer = threading.Event(), []
+    openai_server.push(Reply("released", hold=release))
+    llm = chat_openai(openai_server, timeout=120)
+    caller = threading.Thread(target=lambda: answer.append(llm.invoke("q").content))
+    caller.start()
+    deadline = time.monotonic() + 60
+    while not openai_server.requests and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert openai_server.requests, "the request never arrived"
+    caller.join(0.5)
+    assert caller.is_alive() and not answer  # held: no reply without the release
+    release.set()
+    caller.join(60)
+    assert answer == ["released"]
+
+
 async def test_openai_concurrent_requests_overlap() -> None:
     # No reply leaves before all four requests are in: handled one after the
     # other, the first would wait for the rest until the barrier gives up (30 s).

@@ -12,14 +12,12 @@ import asyncio
 import json
 import os
 import signal
-import subprocess
-import sys
 import threading
 
 import pytest
 
 from agent import events as ev
-from tests.conftest import DATA, EXAMPLES, needs_sandbox, wait_for
+from tests.conftest import DATA, EXAMPLES, needs_sandbox, stop_agent
 from tests.llm_servers import OpenAIServer, Reply, fenced, prompt_text
 from tests.test_tui_snapshots import T0, StubContext, scripted_run, until
 from tui.app import SuperoptApp
@@ -232,27 +230,17 @@ async def test_a_killed_run_opens_and_resumes(tmp_path, agent_env):
         return Reply(fenced(BROKEN if branch_of(body) else WRONG), hold=release if second else None)
 
     with OpenAIServer(held) as server:
-        proc = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "agent", "run", str(PROG), "--model", "openai:test"),
-                *("--base-url", server.url, "--best-of", "2", "--iterations", "2"),
-                *("--patience", "5", "--out", str(out)),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env=agent_env,
-            start_new_session=True,
-        )
         log = out / "events.jsonl"
-        try:
-            wait_for(
-                lambda: log.exists() and log.read_text().count('"candidate_evaluated"') >= 1,
-                what="a candidate judged",
-                alive=lambda: proc.poll() is None,
-            )
-        finally:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop_agent(
+            [
+                *("run", PROG, "--model", "openai:test", "--base-url", server.url),
+                *("--best-of", "2", "--iterations", "2", "--patience", "5", "--out", out),
+            ],
+            ready=lambda: log.exists() and log.read_text().count('"candidate_evaluated"') >= 1,
+            what="a candidate judged",
+            sig=signal.SIGKILL,
+            env=agent_env,
+        )
         assert not (out / "report.json").exists()
         release.set()
 

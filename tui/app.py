@@ -17,7 +17,6 @@ import signal
 import sys
 import threading
 import time
-import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -146,22 +145,13 @@ class SuperoptApp(App[None]):
 
     @work(exclusive=True, group="run", exit_on_error=False)
     async def run_agent(self, resume: bool) -> dict:
+        from agent.run import LoopErrorLog
+
         loop = asyncio.get_running_loop()
         if not isinstance(getattr(loop, "_default_executor", None), _DetachedExecutor):
             loop.set_default_executor(_DetachedExecutor(thread_name_prefix="agent-eval"))
-        loop.set_exception_handler(self._loop_exception)
+        loop.set_exception_handler(LoopErrorLog(self.session.run_dir))
         return await self.session.run(resume, lambda event: self.post_message(RunEvent(event)))
-
-    def _loop_exception(self, loop: asyncio.AbstractEventLoop, context: dict) -> None:
-        """Errors of the graph's background tasks (e.g. a checkpoint write cut short
-        by s or q) go to the run's errors.log, not over the screen."""
-        exc = context.get("exception")
-        detail = "".join(traceback.format_exception(exc)) if exc else ""
-        try:
-            with (self.session.run_dir / "errors.log").open("a") as log:
-                log.write(f"tui: {context.get('message', 'error')}\n{detail}\n")
-        except OSError:
-            pass
 
     @on(Worker.StateChanged)
     def _worker_changed(self, message: Worker.StateChanged) -> None:
