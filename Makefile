@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-DEB_PACKAGES := gcc clang binutils linux-perf bubblewrap valgrind util-linux tmux
+DEB_PACKAGES := gcc clang llvm binutils linux-perf bubblewrap valgrind util-linux tmux
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup system venv demo test lint clean
