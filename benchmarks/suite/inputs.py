@@ -31,6 +31,24 @@ def numbers(count: int, seed: int, high: int = 1_000_000_000) -> str:
     return f"{count}\n" + " ".join(str(rng.randrange(high)) for _ in range(count)) + "\n"
 
 
+def tree_ops(inserts: int, deletes: int, seed: int, queries: int = 0) -> str:
+    """binary_search_tree's menu-driven input: `1 v` inserts distinct values, `3 v`
+    finds, `2 v` deletes inserted ones (each once), `4` height, `5` print in order, `0`."""
+    rng = random.Random(seed)
+    values = rng.sample(range(1, 1_000_000_000), inserts)
+    ops = [f"1 {v}" for v in values]
+    ops += [f"3 {rng.randrange(1, 1_000_000_000)}" for _ in range(queries)]
+    ops += [f"2 {v}" for v in rng.sample(values, deletes)]
+    ops += ["4", "5", "0"]
+    return "\n".join(ops) + "\n"
+
+
+def samples(count: int, seed: int) -> str:
+    """realtime_stats' input: floats, then a word (its loop stops at non-numeric input)."""
+    rng = random.Random(seed)
+    return " ".join(f"{rng.uniform(-1000, 1000):.3f}" for _ in range(count)) + "\nend\n"
+
+
 GENERATED = {
     "floyd_warshall": {"gen": lambda: graph(440, 8000, 1)},
     "bellman_ford": {"gen": lambda: graph(2000, 40000, 2)},
@@ -40,6 +58,12 @@ GENERATED = {
     "radix_sort": {"gen": lambda: numbers(200_000, 6, 1_000_000)},
     "cocktail_sort": {"gen": lambda: numbers(6_000, 7)},
     "heap_sort": {"gen": lambda: numbers(100_000, 8)},
+    "counting_sort": {"gen": lambda: numbers(2_000_000, 9, 1_000_000)},
+    "radix_sort_2": {"gen": lambda: numbers(1_000_000, 10)},
+    "shaker_sort": {"gen": lambda: numbers(15_000, 11)},
+    "cycle_sort": {"gen": lambda: numbers(40_000, 12)},
+    "binary_search_tree": {"gen": lambda: tree_ops(100_000, 30_000, 13, queries=30_000)},
+    "realtime_stats": {"gen": lambda: samples(120_000, 14)},
 }
 
 
