@@ -25,7 +25,7 @@ venv: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[dev,ray,plot]"
+	$(BIN)/pip install -q -e ".[dev,ray,plot,prove]"
 	$(BIN)/python -c "from tools.sandbox import runner_binary; runner_binary()"
 	touch $@
 

@@ -26,6 +26,44 @@ def _sandbox(mode: str, limits):
     return Sandbox(limits, mode)
 
 
+def shape_options(command):
+    """The program-shape options: task.toml's keys on the command line (they
+    replace the file's). Each lands in `shape_KEY` (see agent.run.shape_from_options)."""
+    options = [
+        click.option(
+            "--args",
+            "shape_args",
+            metavar="LINE",
+            help="Arguments of every test without its own NAME.args, split as a shell "
+            "would (no expansion); task.toml: args.",
+        ),
+        click.option(
+            "--others",
+            "shape_others",
+            multiple=True,
+            type=click.Path(path_type=Path),
+            help="The program's other .c/.o files, compiled once and linked with every "
+            "candidate (repeat); task.toml: others.",
+        ),
+        click.option(
+            "--cflags",
+            "shape_cflags",
+            metavar="LINE",
+            help="gcc flags for --others (default -O3); task.toml: cflags.",
+        ),
+        click.option(
+            "--outputs",
+            "shape_outputs",
+            multiple=True,
+            metavar="FILE",
+            help="A file the program writes, compared beside stdout (repeat); task.toml: outputs.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """Superoptimize x86-64 assembly with an LLM, measured honestly."""
@@ -117,6 +155,28 @@ def cli() -> None:
     "(the baseline's output).",
 )
 @click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--prove",
+    "prove_it",
+    is_flag=True,
+    help="Also check each changed function or loop by bounded symbolic execution "
+    "(needs the [prove] extra): proved, refuted (replayed) or unknown.",
+)
+@click.option(
+    "--prove-bound",
+    type=click.IntRange(min=1),
+    default=8,
+    show_default=True,
+    help="With --prove: loop iterations unrolled.",
+)
+@click.option(
+    "--prove-seconds",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30.0,
+    show_default=True,
+    help="With --prove: time limit per function or loop.",
+)
+@shape_options
 def eval_command(
     candidate,
     baseline_path,
@@ -134,14 +194,23 @@ def eval_command(
     differential_seconds,
     counterexamples_dir,
     seed,
+    prove_it,
+    prove_bound,
+    prove_seconds,
+    **shape_values,
 ):
     """Evaluate one CANDIDATE.s against the baseline: correctness, speedup, hot lines."""
+    if prove_it:
+        from tools.prove import require
+
+        require()
+    from agent.run import shape_from_options
     from tools.evaluate import EvalOptions, evaluate, prepare_baseline
     from tools.task import load_task, read_asm_file
     from tools.timing import TimingOptions, write_pyperf
 
-    task = load_task(baseline_path, tests_dir, source)
-    text = read_asm_file(candidate)
+    task = load_task(baseline_path, tests_dir, source, shape_from_options(shape_values))
+    text = read_asm_file(candidate, task.needs_main)
     sandbox = _sandbox(sandbox_mode, task.limits)
     if precise:
         timing = TimingOptions.precise(target=target_ci, band=band, seed=seed)
@@ -160,6 +229,14 @@ def eval_command(
     base = prepare_baseline(task, sandbox, with_profile=False)
     result = evaluate(text, base, sandbox, options)
     report = {"candidate": str(candidate), "baseline": str(baseline_path), **result.to_report()}
+    if prove_it:
+        from tools.prove import ProveOptions, prove
+
+        options = ProveOptions(bound=prove_bound, seconds=prove_seconds)
+        proof = prove(task.asm, text, sandbox, task.link_flags, options, task.objects, task.source)
+        report["proof"] = proof.to_dict()
+        report["proved"] = proof.status == "proved"
+        report["proof_summary"] = proof.summary()
     if pyperf_dir and result.timing and result.timing.baseline:
         pyperf_dir.mkdir(parents=True, exist_ok=True)
         write_pyperf(result.timing, pyperf_dir)
@@ -235,6 +312,14 @@ def run_options(command):
     help="The C source (default: PROGRAM's name with .c, if present).",
 )
 @click.option("--out", type=click.Path(path_type=Path), help="Run folder (default runs/NAME-TIME).")
+@shape_options
+@click.option(
+    "--function",
+    "shape_function",
+    metavar="NAME",
+    help="Work on this function only (and what it alone calls); candidates are the "
+    "whole file, judged as the whole program; task.toml: function.",
+)
 @run_options
 @click.option(
     "--resume",
@@ -248,9 +333,12 @@ def run_command(program, tests_dir, source, out, resume_dir, verbose, **options)
 
     from agent.config import from_options
     from agent.render import RunPrinter, render_run_summary
-    from agent.run import execute, load_request, make_context, start_run
+    from agent.run import execute, load_request, make_context, shape_from_options, start_run
 
+    shape = shape_from_options(options)
     if resume_dir:
+        if shape:
+            raise click.UsageError("a resumed run keeps its own --args/--others/...; drop them")
         task, config = load_request(resume_dir)
         if options.get("time_budget") is not None:  # a new budget for what is left
             config = dataclasses.replace(config, time_budget=options["time_budget"])
@@ -259,7 +347,7 @@ def run_command(program, tests_dir, source, out, resume_dir, verbose, **options)
         raise click.UsageError("give PROGRAM.s, or --resume RUN_DIR")
     else:
         config, _ = from_options(options, verbose)
-        ctx = start_run(program, tests_dir, source, config, out, "agent run --resume")
+        ctx = start_run(program, tests_dir, source, config, out, "agent run --resume", shape)
     from agent.status import RunStatus, live_status
     from agent.stopping import Stopped
 
@@ -495,6 +583,103 @@ def suite_build_command(src, out, timeout_s, sandbox_mode, jobs, screen, screen_
         src, out, timeout_s=timeout_s, sandbox_mode=sandbox_mode, jobs=jobs, screening=screening
     )
     render_build(result, out)
+
+
+@cli.group("task")
+def task_group() -> None:
+    """Make task folders from programs as users have them."""
+
+
+@task_group.command("from-c")
+@click.argument("src", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--args",
+    "args",
+    multiple=True,
+    help='Arguments of one run, split as a shell would ("-n 5 file.txt"); repeat for '
+    "several runs. With --inputs: the default for cases without NAME.args.",
+)
+@click.option(
+    "--inputs",
+    type=click.Path(path_type=Path),
+    help="Folder of cases: NAME.in (stdin), NAME.args, NAME.files/ (input files).",
+)
+@click.option("--out", type=click.Path(path_type=Path), help="The task folder (default NAME-task).")
+@click.option(
+    "--hot", type=click.Path(path_type=Path), help="The .c to optimise (default: profiled)."
+)
+@click.option("--cflags", default="-O3", show_default=True, help="gcc flags for every unit.")
+@click.option("--link-flags", default="-lm", show_default=True, help="gcc flags when linking.")
+@click.option("--name", help="Task name (default: the sources' folder).")
+@click.option(
+    "--compare",
+    type=click.Choice(["exact", "whitespace", "float"]),
+    default="exact",
+    show_default=True,
+    help="How outputs are compared (float: numbers within a tolerance); task.toml [compare].",
+)
+@click.option(
+    "--timeout",
+    "timeout_s",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Wall-clock limit per run, seconds.",
+)
+@click.option(
+    "--sandbox",
+    "sandbox_mode",
+    type=click.Choice(["bwrap", "none"]),
+    default="bwrap",
+    show_default=True,
+)
+def task_from_c_command(
+    src, args, inputs, out, hot, cflags, link_flags, name, compare, timeout_s, sandbox_mode
+):
+    """Build a C project (SRC: .c files, .o files or folders of .c files) at -O3,
+    run it on the given cases, profile it, and write a task folder whose prog.s is
+    the unit where the time goes."""
+    from tools.from_c import OUTSIDE, from_c, split_args
+    from tools.task import Limits
+
+    sandbox = _sandbox(sandbox_mode, Limits(timeout_s=timeout_s))
+    result = from_c(
+        list(src),
+        list(args),
+        inputs,
+        out,
+        hot,
+        sandbox,
+        cflags=list(split_args(cflags, "--cflags")),
+        link_flags=split_args(link_flags, "--link-flags"),
+        name=name,
+        compare=compare,
+        say=lambda text: click.echo(text, err=True),
+    )
+    runs = len(result.cases)
+    if result.samples:
+        click.echo(
+            f"where the time goes ({result.samples} cpu-clock samples over "
+            f"{runs} run{'s' if runs != 1 else ''}):"
+        )
+    else:
+        click.echo(f"no profile: {result.profile_note or 'no samples'}")
+    order = sorted(result.units, key=lambda u: -result.shares.get(u.rel, 0.0))
+    for unit in order:
+        mark = "->" if unit.rel == result.chosen else "  "
+        top = ", ".join(f"{n} {p:.1f}%" for n, p in result.top.get(unit.rel, []))
+        click.echo(
+            f"  {mark} {result.shares.get(unit.rel, 0.0):5.1f}%  {unit.rel}"
+            + (f"  ({top})" if top else "")
+        )
+    click.echo(f"     {result.shares.get(OUTSIDE, 0.0):5.1f}%  {OUTSIDE} (libc, kernel)")
+    click.echo(f"chose {result.chosen}: {result.why}")
+    lines = (result.out / "prog.s").read_text().count("\n")
+    click.echo(
+        f"wrote {result.out}: prog.s ({lines} lines), task.toml, tests/ ({runs} "
+        f"case{'s' if runs != 1 else ''}, expected outputs from the original)"
+    )
+    click.echo(f"next: agent run {result.out / 'prog.s'}")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -42,6 +42,14 @@ class BaselineMeasured(Event):
     cpu_ms: float  # the baseline's CPU time on the timing test
     hot_lines: list = field(default_factory=list)
     expected_from: str = "files"  # "files", "original" (inputs only), "empty input"
+    timing_args: str = ""  # the timing test's arguments, as a shell line ("" without any)
+
+    @property
+    def timing_shown(self) -> str:
+        """The timed test as people read it: its name, then its arguments."""
+        if not self.timing_args:
+            return self.timing_test
+        return f"{self.timing_test} (args: {self.timing_args})"
 
 
 @dataclass(frozen=True)
@@ -138,6 +146,7 @@ class RunFinished(Event):
     out: str
     seconds: dict = field(default_factory=dict)  # where the time went (report.json's)
     stopped_by: str = ""  # "time budget" when the budget ended the run
+    proof: str = ""  # the winner's proof in one line ("proved: mix (complete)"), if proved
 
 
 @dataclass(frozen=True)

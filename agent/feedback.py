@@ -41,6 +41,8 @@ def outcome(report: dict | None, extra: dict | None = None) -> str:
     diff = report.get("differential") or {}
     if diff.get("mismatches"):
         return "wrong output on a generated input"
+    if (report.get("proof") or {}).get("status") == "refuted":
+        return "refuted by the proof: " + report["proof"].get("summary", "")[:200]
     if report.get("identical_to_baseline"):
         return "identical to the baseline"
     text = speedup_text(report) or "correct, not timed"
@@ -84,13 +86,17 @@ def feedback_from(
     if failure:
         failure_text = (
             f"test {failure['test']}: {failure['reason']}\n"
-            f"input: {failure['input']}\n"
+            + (f"arguments: {failure['args']}\n" if failure.get("args") else "")
+            + f"input: {failure['input']}\n"
             + (failure["diff"] or f"expected: {failure['expected']}\nactual: {failure['actual']}")
             + (f"\nstderr: {failure['stderr']}" if failure.get("stderr") else "")
         )
     counter = (report.get("differential") or {}).get("counterexample")
     if counter and not failure_text:
         failure_text = f"a generated input gives a different output than the original:\n{counter}"
+    proof = report.get("proof") or {}
+    if proof.get("status") == "refuted" and not failure_text:
+        failure_text = refutation_text(proof)
     profile = report.get("profile") or {}
     return Feedback(
         errors=errors,
@@ -105,6 +111,26 @@ def feedback_from(
         speedup=speedup_text(report),
         hint=hint,
     )
+
+
+def refutation_text(proof: dict) -> str:
+    """What the model sees of a refuted candidate: per function, the arguments and both results."""
+    lines = [
+        "It passes the tests, but bounded symbolic execution found inputs where a function "
+        "you changed differs from the original (replayed concretely):"
+    ]
+    for verdict in proof.get("functions", []):
+        if verdict["status"] != "refuted":
+            continue
+        cex = verdict.get("counterexample") or {}
+        args = ", ".join(
+            f"%{k}={v}" for k, v in {**cex.get("arguments", {}), **cex.get("xmm", {})}.items()
+        )
+        base = ", ".join(f"%{k}={v}" for k, v in cex.get("baseline", {}).items())
+        cand = ", ".join(f"%{k}={v}" for k, v in cex.get("candidate", {}).items())
+        lines.append(f"{verdict['name']} called with {args or 'these inputs'}:")
+        lines.append(f"  original returns {base}; yours returns {cand}")
+    return "\n".join(lines)
 
 
 def render_history(history: tuple[Attempt, ...], limit: int = 12) -> str:

@@ -27,7 +27,7 @@ from langgraph.types import Send
 from agent import events as ev
 from agent.context import RUN_PHASE, RunContext
 from agent.feedback import feedback_from, outcome
-from agent.proposer import Attempt, Feedback, Proposal, ProposalRequest
+from agent.proposer import Attempt, Feedback, Proposal, ProposalRequest, Verdict
 from tools.evaluate import evaluate
 
 TIME_BUDGET = "time budget"  # a branch's stop reason when --time-budget ended it
@@ -46,6 +46,7 @@ class RunState(TypedDict, total=False):
     results: Annotated[list[dict], operator.add]  # one BranchResult per branch
     baseline: dict
     winner: dict  # the selected candidate's summary ({} for the baseline)
+    refuted: list[dict]  # better-scored candidates dropped because a proof refuted them
 
 
 class BranchState(TypedDict, total=False):
@@ -136,6 +137,7 @@ async def propose(state: BranchState, runtime: Runtime[RunContext]) -> dict:
             temperature=_temperature(ctx, b),
             target_cpu=ctx.config.target_cpu,
             deadline=ctx.deadline,
+            previous=_verdict(state),
         )
         started = time.monotonic()
         try:
@@ -150,7 +152,8 @@ async def propose(state: BranchState, runtime: Runtime[RunContext]) -> dict:
             asm_path.write_text(proposal.asm)
             record["path"] = str(asm_path.relative_to(ctx.run_dir))
         ctx.write_json(record_path, record)
-        if proposal.model and proposal.model != "builtin" and not proposal.extra.get("stop"):
+        offline = getattr(ctx.proposer, "offline", False)
+        if proposal.model and not offline and not proposal.extra.get("stop"):
             emit(
                 ev.ModelUsage(
                     branch=b,
@@ -183,9 +186,8 @@ async def evaluate_node(state: BranchState, runtime: Runtime[RunContext]) -> dic
     ctx = runtime.context
     b, i = state["branch"], state["iteration"]
     record = json.loads((ctx.run_dir / state["last"]["proposal"]).read_text())
-    stop = record["extra"].get("stop") or (
-        "proposer done" if record["asm"] is None and record["model"] == "builtin" else ""
-    )
+    done = record["asm"] is None and getattr(ctx.proposer, "offline", False)
+    stop = record["extra"].get("stop") or ("proposer done" if done else "")
     if stop:
         return {"stop": stop}
     report_path = ctx.path("reports", b, i, ".json")
@@ -209,6 +211,8 @@ async def evaluate_node(state: BranchState, runtime: Runtime[RunContext]) -> dic
             ctx.write_json(report_path, report)
     report_rel = str(report_path.relative_to(ctx.run_dir)) if report else None
     summary = _summary(report, record, i, report_rel)
+    if summary["candidate"] and score(summary["candidate"]) > score(state.get("best")):
+        summary = await _proved_or_dropped(ctx, b, summary, report, report_path)
     emit(ev.CandidateEvaluated(branch=b, iteration=i, report=report_rel or "", **summary["event"]))
     history = [
         *state.get("history", []),
@@ -233,6 +237,24 @@ async def evaluate_node(state: BranchState, runtime: Runtime[RunContext]) -> dic
     else:
         update["stale"] = state.get("stale", 0) + 1
     return update
+
+
+async def _proved_or_dropped(ctx: RunContext, b: int, summary, report, report_path) -> dict:
+    """A would-be new best is proved first (agent/proof.py; verdicts are cached, so the
+    run's final check of the winner costs nothing more): a refuted one is not taken,
+    and its counterexample reaches the model through the report (agent/feedback.py)."""
+    from agent.proof import prove_winner
+
+    if "proof" not in report:
+        ctx.set_phase(b, "proving")
+        proof = await asyncio.to_thread(prove_winner, ctx, summary["candidate"])
+        if proof is None:
+            return summary
+        report["proof"] = proof
+        ctx.write_json(report_path, report)
+    if report["proof"]["status"] == "refuted":
+        return {**summary, "candidate": None}
+    return summary
 
 
 def _summary(report: dict | None, record: dict, iteration: int, report_rel: str | None) -> dict:
@@ -291,6 +313,15 @@ def _summary(report: dict | None, record: dict, iteration: int, report_rel: str 
         if record["extra"].get("passes"):  # the built-in's moves (explained at the end)
             candidate["passes"] = list(record["extra"]["passes"])
     return {"event": event, "candidate": candidate}
+
+
+def _verdict(state: BranchState) -> Verdict | None:
+    """Whether the branch's previous proposal became its best (the proposer is told)."""
+    previous = state["iteration"]
+    if not previous:
+        return None
+    best = state.get("best")
+    return Verdict(previous, accepted=bool(best) and best["iteration"] == previous)
 
 
 def _speedup_text(best: dict | None) -> str:
@@ -369,6 +400,7 @@ async def prepare(state: RunState, runtime: Runtime[RunContext]) -> dict:
         ev.BaselineMeasured(
             tests=base.tests.total,
             timing_test=base.timing_test.name,
+            timing_args=base.timing_test.shown_args,
             cpu_ms=round(slow.run.cpu_us / 1000, 3),
             hot_lines=hot,
             expected_from=base.task.expected_from,
@@ -403,11 +435,24 @@ def fan_out(state: RunState, runtime: Runtime[RunContext]) -> list[Send]:
 
 
 async def select(state: RunState, runtime: Runtime[RunContext]) -> dict:
+    """The best-scored branch best whose proof does not refute it (agent/proof.py):
+    a refuted candidate never wins, the next best is proved instead."""
+    from agent.proof import prove_winner
+
     results = sorted(state.get("results", []), key=lambda r: r["branch"])
-    best = max(results, key=lambda r: score(r["best"]), default=None)
-    if best is None or best["best"] is None:
-        return {"winner": {}}
-    return {"winner": {**best["best"], "branch": best["branch"]}}
+    ranked = sorted(
+        (r for r in results if r["best"]), key=lambda r: score(r["best"]), reverse=True
+    )  # stable: the lower branch wins a tie, as max() did
+    refuted: list[dict] = []
+    for result in ranked:
+        candidate = {**result["best"], "branch": result["branch"]}
+        runtime.context.set_phase(RUN_PHASE, f"proving branch {result['branch']}'s best")
+        proof = await asyncio.to_thread(prove_winner, runtime.context, candidate)
+        if proof is not None and proof["status"] == "refuted":
+            refuted.append({**candidate, "proof": proof})
+            continue
+        return {"winner": {**candidate, "proof": proof}, "refuted": refuted}
+    return {"winner": {}, "refuted": refuted}
 
 
 async def finalize(state: RunState, runtime: Runtime[RunContext]) -> dict:
@@ -438,6 +483,7 @@ async def finalize(state: RunState, runtime: Runtime[RunContext]) -> dict:
             out=str(runtime.context.run_dir),
             seconds=report["seconds"],
             stopped_by=report.get("stopped_by", ""),
+            proof=report.get("proof_line", ""),
         )
     )
     return {}

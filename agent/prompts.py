@@ -51,7 +51,7 @@ def messages(
     edits = asks_for_edits(request.current, reply_format, edit_threshold)
     system = template("system").substitute(
         target_cpu=request.target_cpu,
-        reply_rules=template("reply_edits" if edits else "reply_whole").template.rstrip(),
+        reply_rules=template(_reply_rules(request, edits)).template.rstrip(),
     )
     suffix = "_edits" if edits else ""
     common = dict(
@@ -69,4 +69,12 @@ def messages(
             feedback=render_feedback(request.feedback, feedback_tokens),
             best_speedup=request.current_speedup or "the baseline itself",
         )
+    if request.focus:  # one function in focus (agent/focus.py): say so first
+        user = f"{request.focus}\n\n{user}"
     return [("system", system), ("human", user)]
+
+
+def _reply_rules(request: ProposalRequest, edits: bool) -> str:
+    if edits:
+        return "reply_edits"
+    return "reply_function" if request.focus else "reply_whole"

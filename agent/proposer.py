@@ -37,6 +37,15 @@ class Feedback:
 
 
 @dataclass(frozen=True)
+class Verdict:
+    """What the harness made of a branch's previous proposal (the graph says so;
+    a proposer need not work it out from the text it gets back)."""
+
+    iteration: int  # the branch iteration that made it (its id: `b{branch}-i{iteration}`)
+    accepted: bool  # taken as the branch's new best, so it is the request's `current` now
+
+
+@dataclass(frozen=True)
 class ProposalRequest:
     task: Task
     branch: int
@@ -49,6 +58,10 @@ class ProposalRequest:
     temperature: float = 0.7
     target_cpu: str = "native"
     deadline: float | None = None  # time.monotonic() when the run's time budget ends
+    previous: Verdict | None = None  # this branch's previous proposal; None on the first
+    # `agent run --function`: what the prompt says of the focus (agent/focus.py);
+    # then `current` is the focus functions alone, not the whole file.
+    focus: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,7 +77,19 @@ class Proposal:
 
 
 class Proposer(Protocol):
-    """Anything that writes candidates: `await proposer.propose(request)`."""
+    """Anything that writes candidates: `await proposer.propose(request)`.
+
+    Optional capabilities, looked up with `getattr` by the agent (never by
+    asking which proposer this is):
+
+    - `offline = True`: it calls no model. No usage is recorded for its
+      proposals, and a proposal without assembly means it has nothing left to
+      try, which ends the branch.
+    - `explain(winner, passes, baseline, sandbox, target, confirmed) -> list[dict]`:
+      what each of the winner's `passes` (its `Proposal.extra["passes"]`)
+      added, for `report.json`'s `explained` (the built-in optimizer's
+      ablation); `confirmed` is the winner's confirmed `tools.stats.Ratio`.
+    """
 
     name: str
 

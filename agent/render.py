@@ -98,7 +98,8 @@ def render_evaluation(report: dict, console: Console | None = None) -> None:
     table.add_row("tests", f"[{colour}]{tests['passed']}/{tests['total']} passed[/{colour}]")
     failure = report.get("first_failure")
     if failure:
-        table.add_row("first failure", _safe(f"{failure['test']}: {failure['reason']}"))
+        args = f" (args: {failure['args']})" if failure.get("args") else ""
+        table.add_row("first failure", _safe(f"{failure['test']}{args}: {failure['reason']}"))
         if failure.get("diff"):
             table.add_row("", _safe(failure["diff"]))
     line = _differential_line(report)
@@ -109,8 +110,13 @@ def render_evaluation(report: dict, console: Console | None = None) -> None:
             table.add_row("", _safe(cex["diff"]))
         if cex and cex.get("saved"):
             table.add_row("", _safe(f"saved as {cex['saved']}"))
+    if report.get("proof_summary"):
+        table.add_row("proof", _safe(report["proof_summary"]))
     if report["correct"]:
         table.add_row("speedup", _safe(_speedup_line(report)))
+        timed = report.get("timed_test") or {}
+        if timed.get("shown_args"):
+            table.add_row("timed on", _safe(f"{timed['name']} (args: {timed['shown_args']})"))
     for h in report["hot_lines"][:5]:
         table.add_row("hot line", _safe(f"{h['percent']:5.1f}%  line {h['line']}: {h['text']}"))
     if report.get("seconds"):
@@ -139,7 +145,7 @@ class RunPrinter:
                 )
             case ev.BaselineMeasured():
                 say(
-                    f"baseline: {event.tests} tests pass; timing on {event.timing_test} "
+                    f"baseline: {event.tests} tests pass; timing on {event.timing_shown} "
                     f"({event.cpu_ms:.1f} ms CPU)"
                 )
                 if event.expected_from != "files":
@@ -236,6 +242,10 @@ def render_run_summary(report: dict, run_dir, console: Console | None = None) ->
         )
     llm = report["llm"]
     say(headline)
+    if report.get("proof_line"):
+        say(report["proof_line"])
+    for dropped in report.get("refuted") or []:
+        say(f"dropped {dropped['source']}: {dropped['proof'].get('summary', 'refuted')}")
     if report.get("stopped_by") == "time budget":
         say(
             f"the time budget ({report['time_budget']:g} s) ended the run: no proposal "

@@ -20,6 +20,7 @@ import json
 import time
 
 from agent.context import RunContext
+from agent.proof import proof_line
 from tools.asm import unified_diff
 from tools.evaluate import confirm
 
@@ -28,7 +29,8 @@ PHASES = ("build", "tests", "timing", "differential", "profile", "wait")
 
 def write_outputs(ctx: RunContext, state: dict) -> dict:
     base = ctx.baseline()
-    best = state.get("winner") or {}
+    best = dict(state.get("winner") or {})
+    proof = best.pop("proof", None)  # agent/proof.py, set by the graph's select
     results = sorted(state.get("results", []), key=lambda r: r["branch"])
     extra: dict = {}
     confirm_seconds = explain_seconds = 0.0
@@ -72,6 +74,15 @@ def write_outputs(ctx: RunContext, state: dict) -> dict:
         asm = base.task.asm
         report = _baseline_report(base)
         source = "baseline"
+        proof = None
+    if proof is not None or state.get("refuted"):
+        extra["proof"] = proof
+        extra["proved"] = bool(proof) and proof["status"] == "proved"
+        extra["proof_line"] = proof_line(proof, bool(report.get("verified")))
+        extra["refuted"] = [
+            {"source": f"branch {r['branch']} iteration {r['iteration']}", "proof": r["proof"]}
+            for r in state.get("refuted", [])
+        ]
     (ctx.run_dir / "best.s").write_text(asm)
     (ctx.run_dir / "best.diff").write_text(unified_diff(base.task.asm, asm, "baseline.s", "best.s"))
     full = {
@@ -85,6 +96,7 @@ def write_outputs(ctx: RunContext, state: dict) -> dict:
             "tests": base.tests.total,
             "expected_from": base.task.expected_from,
             "timing_test": base.timing_test.name,
+            "timing_args": list(base.timing_test.args),  # argv[1:] of the timed test
             "cpu_ms": base.tests.slowest().run.cpu_us / 1000,
         },
         "branches": [
@@ -107,22 +119,13 @@ def write_outputs(ctx: RunContext, state: dict) -> dict:
 
 
 def explain(ctx: RunContext, asm: str, passes: list[str], timing) -> list[dict]:
-    """What each of the built-in winner's moves added (`agent.builtin.ablation`)."""
-    from agent.builtin import BuiltinProposer
-    from agent.builtin.ablation import ablate
-
-    if not isinstance(ctx.proposer, BuiltinProposer):
+    """What each of the winner's moves added, from a proposer that can say
+    (the `explain` capability in `agent.proposer`; the built-in's ablation)."""
+    explainer = getattr(ctx.proposer, "explain", None)
+    if explainer is None:
         return []
-    found = ablate(
-        asm,
-        passes,
-        ctx.baseline(),
-        ctx.sandbox,
-        ctx.proposer,
-        ctx.config.target_cpu,
-        confirmed=timing.speedup,
-    )
-    return [c.to_dict() for c in found]
+    base = ctx.baseline()
+    return explainer(asm, passes, base, ctx.sandbox, ctx.config.target_cpu, timing.speedup)
 
 
 def by_reply_format(ctx: RunContext) -> dict:

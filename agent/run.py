@@ -54,10 +54,40 @@ def make_context(
     sandbox = Sandbox(task.limits, config.sandbox)
     budget = budget if budget is not None else Budget(config.budget_usd)
     holder: dict = {}
-    proposer = make_proposer(config, budget, lambda: holder["ctx"].baseline_profile_text())
+    proposer = make_proposer(config, budget, lambda: _profile_text(holder["ctx"]))
+    if task.function:  # `--function NAME`: the work is restricted to it (agent/focus.py)
+        from agent.focus import FocusedProposer, check
+
+        check(task.asm, task.function)
+        proposer = FocusedProposer(proposer, task.function)
     ctx = RunContext(task, config, sandbox, proposer, budget, run_dir, eval_options(config))
     holder["ctx"] = ctx
     return ctx
+
+
+def _profile_text(ctx: RunContext) -> str:
+    """The baseline's profile for prompts (numbered as the focus view shows it)."""
+    if ctx.task.function:
+        from agent.focus import profile_text
+
+        return profile_text(ctx)
+    return ctx.baseline_profile_text()
+
+
+def shape_from_options(options: dict) -> dict:
+    """Take the program-shape options (`shape_KEY`, the task.toml keys given on
+    the command line: --args, --others, ...) out of `options`; paths made
+    absolute, so a resumed run finds them from any folder."""
+    shape = {}
+    for name in [k for k in options if k.startswith("shape_")]:
+        value = options.pop(name)
+        if value is None or value == ():
+            continue
+        key = name.removeprefix("shape_")
+        if key == "others":
+            value = [str(Path(v).absolute()) for v in value]
+        shape[key] = list(value) if isinstance(value, tuple) else value
+    return shape
 
 
 def start_run(
@@ -67,10 +97,12 @@ def start_run(
     config: RunConfig,
     out: Path | None,
     resume_hint: str,
+    shape: dict | None = None,
 ) -> RunContext:
     """A new run folder for PROGRAM: checked (model, keys, and that the baseline
-    builds and passes its tests) before any file is written."""
-    task = load_task(program, tests, source)
+    builds and passes its tests) before any file is written. `shape`: task.toml
+    keys given on the command line (`shape_from_options`)."""
+    task = load_task(program, tests, source, shape)
     run_dir = out or default_run_dir(task.name)
     if (run_dir / "run.json").exists():
         raise BadInput(
@@ -78,12 +110,17 @@ def start_run(
         )
     ctx = make_context(task, config, run_dir)
     ctx.baseline()  # bad input (no libm, failing tests) stops here, with nothing written
-    save_request(run_dir, program, tests, source, config)
+    save_request(run_dir, program, tests, source, config, shape)
     return ctx
 
 
 def save_request(
-    run_dir: Path, asm: Path, tests: Path | None, source: Path | None, config: RunConfig
+    run_dir: Path,
+    asm: Path,
+    tests: Path | None,
+    source: Path | None,
+    config: RunConfig,
+    shape: dict | None = None,
 ) -> None:
     run_dir.mkdir(parents=True, exist_ok=True)
     request = {
@@ -91,6 +128,7 @@ def save_request(
         "tests": str(tests.resolve()) if tests else None,
         "source": str(source.resolve()) if source else None,
         "config": asdict(config),
+        "shape": shape or {},
     }
     (run_dir / "run.json").write_text(json.dumps(request, indent=2))
 
@@ -105,6 +143,7 @@ def load_request(run_dir: Path) -> tuple[Task, RunConfig]:
         Path(request["asm"]),
         Path(request["tests"]) if request["tests"] else None,
         Path(request["source"]) if request["source"] else None,
+        request.get("shape") or None,
     )
     return task, RunConfig(**request["config"])
 

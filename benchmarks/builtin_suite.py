@@ -1,12 +1,15 @@
 """The built-in optimizer (`--model builtin`) on every example task.
 
-For each task folder: run `agent.builtin.driver.optimize` (the real harness:
-sandboxed tests, interleaved timing with a 95% CI) within a time budget, then
-check the winner against the original on generated inputs
-(`tools.differential`). Prints per task the speedup over the gcc -O3 baseline
-with its CI, the passes that produced it and the differential verdict, then
-the geometric mean (a task with no accepted candidate counts as 1.0: the
-baseline is kept).
+For each task folder: run what `agent run --model builtin` runs, the agent's
+graph (`agent.run.execute`, one loop: branches of proposals judged by the
+harness with its acceptance rule, sandboxed tests, interleaved timing, the
+differential check on generated inputs) within a time budget. Its figure is
+the report's: the winner timed once more against the original to the
+reporting precision (`agent.report`); a winner that does not hold up there
+leaves the baseline (1.0). Prints per task that speedup with its CI, the
+moves that produced it and the differential verdict, then the geometric mean.
+Each task's run folder (events, candidates, report.json) is kept under
+`--out` when given.
 
 Beside it, the bar to clear ("just recompile it"): the C source recompiled as a
 user's own flag sweep would, `gcc -O3 -march=native` (as typed: no
@@ -22,30 +25,35 @@ output the harness let through: 0 is required; a recompile the tests reject is
 counted apart), verified counts and the time per task.
 
     .venv/bin/python benchmarks/builtin_suite.py [--budget 170] [--iterations 20]
-        [--branches 2] [--target-cpu native] [--diff-inputs 200] [--no-reference]
-        [--quiet] [TASK_DIR ... | SUITE_DIR]
+        [--branches 2] [--patience N] [--target-cpu native] [--diff-inputs 200]
+        [--no-reference] [--out DIR] [--quiet] [--half tune|heldout] [TASK_DIR ... | SUITE_DIR]
 
-About 12 minutes for the five examples on a 2-core machine. A SUITE_DIR (an
-`agent suite build` output, e.g. benchmarks/suite/built) means its task folders.
+`--patience` (default: `--iterations`, so no branch stops for want of
+improvement before the budget) is `agent run --patience`. About 12 minutes for
+the five examples on a 2-core machine. A SUITE_DIR (an `agent suite build`
+output, e.g. benchmarks/suite/built) means its task folders; `--half tune` or
+`--half heldout` keeps those in that half of benchmarks/suite/split.json.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
 import math
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from agent import events as ev  # noqa: E402
 from agent.builtin.compiler import Variant, compile_variant  # noqa: E402
-from agent.builtin.driver import optimize  # noqa: E402
-from tools.build import build  # noqa: E402
-from tools.differential import DiffOptions, differential  # noqa: E402
-from tools.evaluate import EvalOptions, confirm, evaluate, prepare_baseline  # noqa: E402
-from tools.sandbox import Sandbox  # noqa: E402
+from agent.config import RunConfig  # noqa: E402
+from agent.run import execute, make_context  # noqa: E402
+from tools.evaluate import EvalOptions, confirm, evaluate  # noqa: E402
 from tools.task import load_task  # noqa: E402
 from tools.timing import TimingOptions  # noqa: E402
 
@@ -90,59 +98,76 @@ def reference(task, baseline, sandbox, args) -> dict:
 
 def run_one(folder: Path, args) -> dict:
     task = load_task(folder)
-    sandbox = Sandbox(task.limits)
     start = time.monotonic()
-    baseline = prepare_baseline(task, sandbox, with_profile=False)
-
-    def log(message: str) -> None:
-        if not args.quiet:
-            print(f"  [{task.name} {time.monotonic() - start:6.1f}s] {message}", flush=True)
-
-    asm, evaluation, passes = optimize(
-        task,
-        sandbox,
+    config = RunConfig(
+        model="builtin",
+        best_of=args.branches,
         iterations=args.iterations,
-        branches=args.branches,
+        patience=args.patience or args.iterations,
         target_cpu=args.target_cpu,
-        budget_s=args.budget,
-        baseline=baseline,
-        log=log,
+        differential=args.diff_inputs,
+        time_budget=args.budget,
     )
-    row = {"task": task.name, "passes": passes, "correct": True, "verified": False}
+    with tempfile.TemporaryDirectory(prefix="builtin-suite-") as tmp:
+        run_dir = (args.out or Path(tmp)) / task.name
+        run_dir.mkdir(parents=True, exist_ok=True)
+        ctx = make_context(task, config, run_dir)
+        report = asyncio.run(execute(ctx, on_event=_logger(task.name, start, args.quiet)))
+    won = report["best"]["source"] != "baseline"
+    differential = report.get("differential") or {}
+    row = {
+        "task": task.name,
+        "passes": report["best"].get("passes", []) if won else [],
+        "correct": report["correct"] and not differential.get("mismatches"),
+        "verified": won and report["verified"],
+        "speedup": report["speedup"],
+        "ci": tuple(report["speedup_ci"]) if won else None,
+        "verdict": _verdict(report, won),
+        "seconds": time.monotonic() - start,
+    }
     if not args.no_reference:
-        row.update(reference(task, baseline, sandbox, args))
-    if evaluation is None:
-        row.update(speedup=1.0, ci=None, verdict="baseline kept")
-        row["seconds"] = time.monotonic() - start - row.get("ref_seconds", 0.0)
-        return row
-    ratio = evaluation.timing.speedup
-    row.update(speedup=ratio.estimate, ci=(ratio.low, ratio.high), correct=evaluation.correct)
-    confirmed = confirm(asm, baseline, sandbox, TimingOptions.precise())
-    if confirmed.speedup and not confirmed.problem:
-        s = confirmed.speedup
-        row.update(speedup=s.estimate, ci=(s.low, s.high))
-    built = build(asm, sandbox, task.link_flags)
-    diff = differential(
-        baseline.build.binary,
-        built.binary,
-        task,
-        sandbox,
-        digest=baseline.build.digest,
-        exit_codes=set(baseline.tests.exit_codes().values()),
-        options=DiffOptions(inputs=args.diff_inputs, seconds=60.0),
-    )
-    if diff.mismatches:
-        row["correct"] = False
-        row["verdict"] = f"MISMATCH on a generated input ({diff.checked} checked)"
-    elif diff.ok:
-        row["verified"] = True
-        row["verdict"] = f"verified on {diff.checked} generated inputs"
-    else:
-        row["verdict"] = (
-            f"no mismatch on {diff.checked} inputs{': ' + diff.note if diff.note else ''}"
-        )
-    row["seconds"] = time.monotonic() - start - row.get("ref_seconds", 0.0)
+        row.update(reference(ctx.task, ctx.baseline(), ctx.sandbox, args))
     return row
+
+
+def _verdict(report: dict, won: bool) -> str:
+    """The winner's differential check, in words (the baseline kept: why)."""
+    if not won:
+        reason = (report.get("unconfirmed") or {}).get("reason")
+        return f"baseline kept ({reason})" if reason else "baseline kept"
+    diff = report.get("differential") or {}
+    checked = diff.get("inputs", 0)
+    if diff.get("mismatches"):
+        return f"MISMATCH on a generated input ({checked} checked)"
+    if report["verified"]:
+        return f"verified on {checked} generated inputs"
+    note = diff.get("note") or ""
+    return f"no mismatch on {checked} inputs{': ' + note if note else ''}"
+
+
+def _logger(name: str, start: float, quiet: bool):
+    """A line per judged candidate (its moves, the verdict, whether it became its
+    branch's best) and per finished branch."""
+    notes: dict[tuple[int, int], str] = {}
+
+    def say(message: str) -> None:
+        if not quiet:
+            print(f"  [{name} {time.monotonic() - start:6.1f}s] {message}", flush=True)
+
+    def on_event(event) -> None:
+        if isinstance(event, ev.CandidateProposed):
+            notes[event.branch, event.iteration] = event.note
+        elif isinstance(event, ev.CandidateEvaluated):
+            note = notes.get((event.branch, event.iteration), "")
+            say(f"branch {event.branch} iteration {event.iteration}: {note}: {event.detail}")
+        elif isinstance(event, ev.NewBest):
+            say(f"branch {event.branch}: new best {event.speedup:.3f}x")
+        elif isinstance(event, ev.BranchFinished):
+            say(f"branch {event.branch} finished: {event.reason}")
+        elif isinstance(event, ev.WinnerConfirmed):
+            say(f"winner confirmed at {event.speedup:.3f}x ({event.pairs} pairs)")
+
+    return on_event
 
 
 def main(argv=None) -> int:
@@ -151,14 +176,24 @@ def main(argv=None) -> int:
     parser.add_argument("--budget", type=float, default=170.0, help="seconds per task")
     parser.add_argument("--iterations", type=int, default=20)
     parser.add_argument("--branches", type=int, default=2)
+    parser.add_argument("--patience", type=int, default=None, help="default: --iterations")
     parser.add_argument("--target-cpu", default="native")
     parser.add_argument("--diff-inputs", type=int, default=200)
     parser.add_argument("--no-reference", action="store_true", help="skip the recompiles")
+    parser.add_argument("--out", type=Path, default=None, help="keep each task's run folder")
     parser.add_argument("--quiet", action="store_true")
+    parser.add_argument(
+        "--half",
+        choices=("tune", "heldout"),
+        help="only the suite programs in this half of benchmarks/suite/split.json",
+    )
     args = parser.parse_args(argv)
     folders = args.tasks or [ROOT / "examples"]
     if len(folders) == 1 and not (folders[0] / "prog.s").exists():
         folders = sorted(p for p in folders[0].iterdir() if (p / "prog.s").exists())
+    if args.half:
+        split = json.loads((ROOT / "benchmarks" / "suite" / "split.json").read_text())
+        folders = [f for f in folders if f.name in set(split[args.half])]
     rows = []
     for folder in folders:  # a line per task as it ends, so a cut-short run keeps its figures
         rows.append(run_one(folder, args))

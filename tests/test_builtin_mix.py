@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 
 from agent.builtin import compiler
-from agent.builtin.proposer import MIX, BuiltinProposer
+from agent.builtin.moves import MIX
+from agent.builtin.proposer import BuiltinProposer
 from tests.conftest import needs_perf, needs_sandbox
 from tests.test_builtin_helpers import compile_c_to_asm, needs_gcc
 from tools.build import build
@@ -68,16 +69,16 @@ def test_the_hot_function_comes_from_the_build_that_ran_it_fastest(task):
     proposer = BuiltinProposer(sandbox=sandbox)
     state = proposer._state(task)
     for variant in (LEADER, DONOR):
-        state.regen[variant.slug] = compiler.compile_variant(task, variant, sandbox)
+        state.builds.texts[variant.slug] = compiler.compile_variant(task, variant, sandbox)
     # The race's order, given: the leader first (the figures only scale the profiles).
-    state.races["native"] = [(LEADER, 1.0), (DONOR, 1.0)]
+    state.builds.races["native"] = [(LEADER, 1.0), (DONOR, 1.0)]
     mixed = proposer.rebuild(task, [MIX], "native")
     assert mixed is not None, "no function was taken from the donor"
     recipe = proposer.describe(task, MIX, "native")
     assert recipe == "gcc-O3-novec with add_up from gcc-O3", recipe
     # churn is as fast in both (and hot): left in place, as is the cold main.
     # The leader rebuilt without IPA register allocation, the donor's add_up in it.
-    assert mixed != state.regen[LEADER.slug] and mixed != state.regen[DONOR.slug]
+    assert mixed != state.builds.texts[LEADER.slug] and mixed != state.builds.texts[DONOR.slug]
     built = build(mixed, sandbox, task.link_flags)
     assert built.ok, built.errors
     report = run_tests(built.binary, task.tests, sandbox, task.compare)
@@ -86,5 +87,5 @@ def test_the_hot_function_comes_from_the_build_that_ran_it_fastest(task):
 
 def test_no_mix_is_offered_without_a_race(task):
     proposer = BuiltinProposer(sandbox=Sandbox(task.limits))
-    proposer._state(task).races["native"] = None  # e.g. no sandbox for a race
+    proposer._state(task).builds.races["native"] = None  # e.g. no sandbox for a race
     assert proposer.rebuild(task, [MIX], "native") is None

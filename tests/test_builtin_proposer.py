@@ -1,4 +1,5 @@
-"""agent/builtin/proposer.py: the Proposer protocol, stacking, spreading, stopping."""
+"""agent/builtin/proposer.py: the Proposer protocol, stacking, spreading, stopping,
+and what the harness told it (accepted moves first, rejected ones last)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,17 @@ import json
 
 from agent.builtin import BuiltinProposer
 from agent.builtin.context import PassContext, parse_hot_functions, parse_hot_lines
-from agent.builtin.proposer import digest, io_share
-from agent.proposer import Feedback, ProposalRequest
+from agent.builtin.memory import digest
+from agent.builtin.moves import Move
+from agent.builtin.policy import io_share
+from agent.proposer import Feedback, ProposalRequest, Verdict
 from tests.conftest import EXAMPLES
 from tools.task import load_task
 
 
-def request(task, current=None, branch=0, iteration=0, target="native", feedback=None):
+def request(
+    task, current=None, branch=0, iteration=0, target="native", feedback=None, previous=None
+):
     return ProposalRequest(
         task=task,
         branch=branch,
@@ -20,6 +25,7 @@ def request(task, current=None, branch=0, iteration=0, target="native", feedback
         current=current if current is not None else task.asm,
         target_cpu=target,
         feedback=feedback,
+        previous=previous,
     )
 
 
@@ -90,3 +96,30 @@ async def test_accepted_passes_are_replayed_on_other_compiler_output():
     second = await proposer.propose(request(task, current=first.asm, iteration=1))
     assert second.extra["passes"] == ["gcc-O3-native", "fast_io"]
     assert "call\t__sofio_scan_0" in second.asm and "-march" not in second.note
+
+
+async def test_it_learns_what_the_harness_says_it_accepted_not_what_it_guesses():
+    task = load_task(EXAMPLES / "collatz" / "prog.s")
+    proposer = BuiltinProposer(use_sandbox=False, passes=("ifconvert", "fast_io"))
+    first = await proposer.propose(request(task, branch=0))
+    second = await proposer.propose(request(task, branch=1))
+    assert (first.extra["move"], second.extra["move"]) == ("ifconvert", "fast_io")
+    memory = next(iter(proposer._tasks.values())).memory
+    # Its proposal came back as current, but nobody said it was accepted: no guess.
+    stacked = await proposer.propose(request(task, current=first.asm, iteration=1))
+    assert stacked.extra["passes"] == ["ifconvert", "fast_io"]
+    assert not memory.accepted and not memory.rejected
+    await proposer.propose(request(task, branch=1, iteration=1, previous=Verdict(0, False)))
+    assert memory.rejected == {"fast_io": 1}
+    # A verdict on another iteration than the one it proposed at is not about its proposal.
+    later = request(task, current=stacked.asm, iteration=5, previous=Verdict(4, True))
+    await proposer.propose(later)
+    assert not memory.accepted
+    fresh = BuiltinProposer(use_sandbox=False, passes=("ifconvert", "fast_io"))
+    made = await fresh.propose(request(task))
+    await fresh.propose(request(task, current=made.asm, iteration=1, previous=Verdict(0, True)))
+    assert next(iter(fresh._tasks.values())).memory.accepted == {"ifconvert": 1}
+    # Accepted moves go first, rejected ones last, the rest in the policy's order.
+    memory.accepted["align32"] += 1
+    ranked = memory.rank([Move("fast_io"), Move("peephole"), Move("align32")])
+    assert [m.name for m in ranked] == ["align32", "peephole", "fast_io"]

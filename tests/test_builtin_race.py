@@ -102,7 +102,7 @@ def test_the_proposer_offers_raced_variants_fastest_first(tmp_path):
     request = ProposalRequest(task=task, branch=0, iteration=0, current=task.asm)
     first = proposer.propose_sync(request)
     state = next(iter(proposer._tasks.values()))
-    ranked = state.races["native"]
+    ranked = state.builds.races["native"]
     assert ranked, "the race found no variant worth offering"
     speeds = [speed for _v, speed in ranked]
     assert speeds == sorted(speeds, reverse=True)
@@ -150,7 +150,8 @@ def offers(monkeypatch, figures: dict[str, float]) -> tuple[list[str], list[dict
             break
         moves.append(proposal.extra["move"])
         extras.append(proposal.extra)
-    kept = [(v.slug, speed) for v, speed in next(iter(proposer._tasks.values())).races["native"]]
+    state = next(iter(proposer._tasks.values()))
+    kept = [(v.slug, speed) for v, speed in state.builds.races["native"]]
     return moves, extras, kept
 
 
@@ -174,7 +175,7 @@ def test_no_race_when_the_time_budget_leaves_too_little_room(monkeypatch):
     order, unraced (the race would spend what is left on losers)."""
     import time
 
-    from agent.builtin.proposer import RACE_ROOM
+    from agent.builtin.builds import RACE_ROOM
 
     task = load_task(EXAMPLES / "collatz" / "prog.s")
     monkeypatch.setattr(compiler, "variants", lambda _task, _target: list(RACED.values()))
@@ -189,4 +190,4 @@ def test_no_race_when_the_time_budget_leaves_too_little_room(monkeypatch):
     proposal = proposer.propose_sync(dataclasses.replace(request, deadline=deadline))
     assert proposal.extra["move"] == next(iter(RACED))  # the fixed order's first
     assert proposal.extra.get("raced") is None
-    assert "native" not in next(iter(proposer._tasks.values())).races
+    assert "native" not in next(iter(proposer._tasks.values())).builds.races

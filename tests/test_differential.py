@@ -460,7 +460,7 @@ def test_a_mismatch_counts_only_if_the_original_repeats_itself_every_time():
 
     def runs(*outputs):
         it = iter(outputs)
-        return lambda _which: SimpleNamespace(stdout=next(it), exit_code=0)
+        return lambda _which: SimpleNamespace(stdout=next(it), exit_code=0, files=())
 
     cache = difflib._OrigCache()
     lucky_once = runs(b"7\n", b"9\n", b"7\n")

@@ -13,7 +13,7 @@ import threading
 from agent.config import RunConfig
 from agent.context import RunContext
 from agent.models import Budget
-from agent.proposer import Proposal, ProposalRequest
+from agent.proposer import Proposal, ProposalRequest, Verdict
 from agent.run import eval_options, execute
 from tests.conftest import DATA, EXAMPLES, needs_sandbox, stop_agent
 from tests.llm_servers import OpenAIServer, Reply, fenced
@@ -73,6 +73,10 @@ def test_a_raising_branch_does_not_stop_the_others(tmp_path):
     # Branch 0's second request starts from its best so far.
     again = next(r for r in proposer.requests if r.branch == 0 and r.iteration == 2)
     assert again.current == FAST and again.current_speedup.endswith("]")
+    # Each branch is told what became of its previous proposal (the proposer need not guess).
+    assert again.previous == Verdict(1, accepted=True)
+    assert second.previous == Verdict(1, accepted=False)
+    assert all(r.previous is None for r in proposer.requests if r.iteration == 1)
 
 
 def test_no_improvement_keeps_the_baseline(tmp_path):

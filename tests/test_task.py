@@ -358,7 +358,11 @@ def test_toml_partial_keeps_defaults(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("foo = 1", "unknown key 'foo' (known: compare, generator, limits, link_flags, name)"),
+        (
+            "foo = 1",
+            "unknown key 'foo' (known: args, cflags, compare, function, generator, limits, "
+            "link_flags, name, others, outputs, source)",
+        ),
         ("[compare]\nmod = 'exact'", "unknown key 'compare.mod' (known: abs_tol, mode, rel_tol)"),
         ("[limits]\ntimeout = 3", "unknown key 'limits.timeout' (known: cpu_s, file_mb,"),
         ("name = ", "not valid TOML"),

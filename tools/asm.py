@@ -252,6 +252,12 @@ def _declared_functions(lines: list[Line]) -> tuple[set[str], set[str], set[str]
     return functions, typed, globl
 
 
+def declarations(listing: Listing) -> tuple[set[str], set[str]]:
+    """Names typed as functions (`.type f, @function`), and `.globl` names."""
+    functions, _typed, globl = _declared_functions(list(listing.lines))
+    return functions, globl
+
+
 def _followed_by_code(lines: list[Line], index: int) -> bool:
     """Whether the first statement after the label at `index` is code, not data."""
     for line in lines[index + 1 :]:
@@ -409,8 +415,9 @@ def _defines_main(text: str) -> bool:
     return any("main" in labels for labels, _rest in _code_statements(text))
 
 
-def check_x86_64(text: str) -> None:
-    """Raise BadInput (one line) unless the text plausibly is an x86-64 GAS program."""
+def check_x86_64(text: str, need_main: bool = True) -> None:
+    """Raise BadInput (one line) unless the text plausibly is an x86-64 GAS program
+    (with a main, unless `need_main` is false: other files supply it)."""
     if not text.strip():
         raise BadInput("empty assembly file")
     if _looks_binary(text):
@@ -420,7 +427,7 @@ def check_x86_64(text: str) -> None:
         arch, count = max(foreign.items(), key=lambda item: item[1])
         if count > x86:
             raise BadInput(f"not x86-64 assembly (looks like {arch})")
-    if not _defines_main(text):
+    if need_main and not _defines_main(text):
         raise BadInput("no main function in the assembly")
 
 

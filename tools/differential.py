@@ -36,6 +36,14 @@ under the task's comparison mode and the same exit status.
   whose every run may take seconds). Until the first few are judged, no later
   index is started.
 
+- Arguments and input files (`tools.inputgen.RunShapes`): each generated
+  stdin runs with the arguments and input files of one given test; integer
+  arguments that differ between the tests are redrawn within the range the
+  tests use, never beyond it; other arguments are never varied. A program
+  that reads no stdin is then checked on the tests' own argument lines and
+  the integers between them. The task's output files (`outputs`) are
+  compared like stdout.
+
 Verdict (see `DiffResult.ok`): no mismatch and at least min(requested,
 MIN_INPUTS) inputs checked (the first few, for output that does not depend on
 the input); fewer (slow programs, a tight time bound, inputs the original
@@ -48,6 +56,7 @@ import dataclasses
 import hashlib
 import math
 import os
+import shlex
 import threading
 import time
 from collections import OrderedDict
@@ -56,10 +65,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tools.compare import outputs_match
-from tools.inputgen import SIZES, input_source
+from tools.inputgen import SIZES, RunShapes, input_source
 from tools.sandbox import RunResult, Sandbox
 from tools.task import Task, TestCase
-from tools.testing import _judge
+from tools.testing import _judge, files_room
 
 MIN_INPUTS = 50  # a run that checked fewer (of a larger request) does not verify
 KEEP_INPUT = 64 << 10  # cache inputs up to this size; bigger ones are regenerated
@@ -98,6 +107,7 @@ class DiffResult:
     saved: list[str] = field(default_factory=list)
     seconds: float = 0.0
     source: str = "structure"
+    arguments: str = ""  # how generated inputs got their arguments ("" without any)
     note: str = ""  # why the check could not judge, if it could not
     required_inputs: int = 0  # checked inputs that verify (0: `required(requested)`)
     input_independent: bool = False  # the original's output does not depend on its input
@@ -139,6 +149,7 @@ class DiffResult:
             "mismatches": self.mismatches,
             "seconds": round(self.seconds, 3),
             "source": self.source,
+            "arguments": self.arguments,
             "saved": self.saved,
             "note": self.note,
             "input_independent": self.input_independent,
@@ -163,6 +174,7 @@ class _Orig:
     stdout: bytes = b""
     exit_code: int = 0
     wall_us: int = 0
+    files: tuple[tuple[str, bytes | None], ...] = ()  # its output files (task `outputs`)
 
 
 class _OrigCache:
@@ -202,6 +214,11 @@ def _source_key(task: Task) -> str:
     else:
         for t in task.tests:
             h.update(hashlib.sha256(t.input).digest())
+    for t in task.tests:  # the arguments and input files generated inputs run with
+        h.update(b"\0args\0" + "\0".join(t.args).encode("utf-8", "surrogateescape"))
+        for name, data in t.files:
+            h.update(name.encode("utf-8", "surrogateescape") + hashlib.sha256(data).digest())
+    h.update(b"\0outputs\0" + "\0".join(task.outputs).encode())
     return h.hexdigest()
 
 
@@ -405,7 +422,9 @@ def differential(
     timeout = min(run_timeout or sandbox.limits.timeout_s, sandbox.limits.timeout_s)
     runs = sandbox.with_limits(dataclasses.replace(sandbox.limits, timeout_s=timeout))
     source = input_source(task, opt.seed, sandbox)
+    shapes = RunShapes(task.tests, opt.seed)
     result.source = source.name
+    result.arguments = shapes.describe()
     codes = frozenset(exit_codes)
     cache = _cache_for((digest, _source_key(task), opt.seed, timeout, codes))
     if cache.unstable:
@@ -420,11 +439,12 @@ def differential(
 
     def work() -> None:
         try:
-            with runs.session([original, candidate]) as session:
+            room = files_room(task.tests)
+            with runs.session([original, candidate], room=room) as session:
                 while (index := state.claim()) is not None:
                     spent = [0]
                     outcome, mismatch = _one(
-                        index, session, source, cache, codes, timeout, task, spent
+                        index, session, (source, shapes), cache, codes, timeout, task, spent
                     )
                     state.finish(index, outcome, mismatch, spent[0])
                     if state.independent is None and index < state.gate:
@@ -452,7 +472,7 @@ def differential(
     elif state.checked == 0 and source.error:
         result.note = source.error
     if state.found:
-        _report(result, state.found, opt, source)
+        _report(result, state.found, opt, source, shapes)
     result.basis = _basis(result, state, task, opt)
     return result
 
@@ -462,10 +482,12 @@ def _ordered(sizes: dict) -> list[str]:
 
 
 def _same_on_tests(task: Task, codes: frozenset[int]) -> bool:
-    """Every given test expects one output and one exit status."""
+    """Every given test expects one output (output files included) and one exit status."""
     if len(codes) > 1:
         return False
     outs = [t.expected for t in task.tests]
+    if len({t.expected_files for t in task.tests}) > 1:
+        return False
     return not outs or all(outputs_match(outs[0], out, task.compare) for out in outs[1:])
 
 
@@ -479,9 +501,14 @@ def _independent(cache: _OrigCache, few: int, task: Task, codes: frozenset[int])
     if any(o is None for o in origs):
         return None
     first = origs[0]
-    if any(o.stdout != first.stdout or o.exit_code != first.exit_code for o in origs):
+    if any(
+        (o.stdout, o.exit_code, o.files) != (first.stdout, first.exit_code, first.files)
+        for o in origs
+    ):
         return False
     if codes and first.exit_code not in codes:
+        return False
+    if task.outputs and any(t.expected_files != first.files for t in task.tests):
         return False
     return all(outputs_match(t.expected, first.stdout, task.compare) for t in task.tests)
 
@@ -518,9 +545,10 @@ def _basis(result: DiffResult, state: _State, task: Task, opt: DiffOptions) -> s
     return text
 
 
-def _one(index, session, source, cache: _OrigCache, codes, timeout, task: Task, spent: list):
+def _one(index, session, sources, cache: _OrigCache, codes, timeout, task: Task, spent: list):
     """Check one input: ("checked" | "discarded" | "unstable", mismatch or None).
     Adds the wall time of every run to spent[0]."""
+    source, shapes = sources
 
     def run(which: int) -> RunResult:
         done = session.run(which)
@@ -544,7 +572,8 @@ def _one(index, session, source, cache: _OrigCache, codes, timeout, task: Task, 
                 "differential testing cannot judge with it"
             )
             return "unstable", None
-    session.set_input(data)
+    args, files = shapes.of(index)
+    session.set_test(TestCase("", data, None, args, files), task.outputs)
     if orig is None:
         orig = _judge_original(run(0), data, codes)
         if orig.valid and index < 2 and not _reproduces(run, orig, cache):
@@ -556,9 +585,9 @@ def _one(index, session, source, cache: _OrigCache, codes, timeout, task: Task, 
     done = run(1)
     if done.timed_out and orig.wall_us * 4 > timeout * 1e6:
         return "discarded", None  # the original was slow too: no verdict
-    outcome = _judge(
-        TestCase(f"input {index}", data, orig.stdout), done, task.compare, orig.exit_code
-    )
+    expected_files = orig.files if task.outputs else None
+    test = TestCase(f"input {index}", data, orig.stdout, args, files, expected_files)
+    outcome = _judge(test, done, task.compare, orig.exit_code)
     if outcome.passed:
         return "checked", None
     # A mismatch must not be the original's noise: an original reading garbage (say,
@@ -574,7 +603,12 @@ def _reproduces(run, orig: _Orig, cache: _OrigCache, times: int = 1) -> bool:
     repeat itself every time?"""
     for _ in range(times):
         again = run(0)
-        if again.stdout != orig.stdout or again.exit_code != orig.exit_code:
+        same = (again.stdout, again.exit_code, again.files) == (
+            orig.stdout,
+            orig.exit_code,
+            orig.files,
+        )
+        if not same:
             break
     else:
         return True
@@ -590,15 +624,16 @@ def _judge_original(run: RunResult, data: bytes, codes: frozenset[int]) -> _Orig
         not run.timed_out and not run.signal and not run.out_truncated and run.exit_code in codes
     )
     keep = data if len(data) <= KEEP_INPUT else None
-    return _Orig(keep, valid, _digest(data), run.stdout, run.exit_code, run.wall_us)
+    return _Orig(keep, valid, _digest(data), run.stdout, run.exit_code, run.wall_us, run.files)
 
 
 def _digest(data: bytes) -> bytes:
     return hashlib.sha256(data).digest()
 
 
-def _report(result: DiffResult, found: list, opt: DiffOptions, source) -> None:
-    """Save every mismatch as a test (if asked) and describe the smallest one."""
+def _report(result: DiffResult, found: list, opt: DiffOptions, source, shapes: RunShapes) -> None:
+    """Save every mismatch as a test (if asked: NAME.in, NAME.out, and NAME.args
+    and NAME.files/ when it had them) and describe the smallest one."""
     found.sort(key=lambda m: (len(m[1]), m[0]))
     for index, data, orig, _ in found:
         if opt.save_dir is None:
@@ -608,12 +643,20 @@ def _report(result: DiffResult, found: list, opt: DiffOptions, source) -> None:
         name = f"diff-{opt.seed}-{index}"
         (folder / f"{name}.in").write_bytes(data)
         (folder / f"{name}.out").write_bytes(orig.stdout)
+        args, files = shapes.of(index)
+        if args:
+            (folder / f"{name}.args").write_text(shlex.join(args) + "\n")
+        for rel, content in files:
+            path = folder / f"{name}.files" / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
         result.saved.append(str(folder / f"{name}.in"))
     index, data, orig, failure = found[0]
     failure.pop("test", None)
     result.counterexample = {
         "name": f"diff-{opt.seed}-{index}",
         "index": index,
+        "args": shlex.join(shapes.of(index)[0]),
         "size": getattr(source, "kind", lambda i: "generated")(index),
         "source": source.name,
         "input_bytes": len(data),

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from tools import asm as asmlib
 from tools import quiet
-from tools.build import AsmError, Build, build
+from tools.build import AsmError, Build, build, compile_others
 from tools.differential import DiffOptions, DiffResult, differential
 from tools.errors import BadInput
 from tools.profile import Profile, profile
@@ -72,7 +72,15 @@ class Baseline:
     def timed_against_itself(self, sandbox: Sandbox, options: TimingOptions) -> Timing:
         """An A/A trial, the harness's own check: the interval should contain 1.0."""
         h = self.tests.hashes()[self.timing_test.name]
-        return measure(self.binary, self.binary, self.timing_test, sandbox, (h, h), options)
+        return measure(
+            self.binary,
+            self.binary,
+            self.timing_test,
+            sandbox,
+            (h, h),
+            options,
+            outputs=self.task.outputs,
+        )
 
     @property
     def binary(self) -> bytes:
@@ -81,17 +89,35 @@ class Baseline:
 
 def with_reference_outputs(task: Task, binary: bytes, sandbox: Sandbox) -> Task:
     """The task with each missing expected output taken from the original's own
-    run (inputs-only tests, or the one empty input of a program without tests).
-    A run that crashes, times out or floods its output cannot be a reference."""
-    report = run_tests(binary, task.tests, sandbox, task.compare)
+    run (inputs-only tests, or the one empty input of a program without tests),
+    and the output files it writes (task.toml's `outputs`), which are always
+    the original's. A run that crashes, times out or floods its output cannot
+    be a reference."""
+    report = run_tests(binary, task.tests, sandbox, task.compare, outputs=task.outputs)
     failure = report.first_failure
     if failure:
         raise BadInput(f"the baseline fails on its own input {failure.test.name}: {failure.reason}")
-    outputs = {o.test.name: o.run.stdout for o in report.outcomes}
-    tests = tuple(
-        t if t.expected is not None else replace(t, expected=outputs[t.name]) for t in task.tests
-    )
-    return replace(task, tests=tests)
+    runs = {o.test.name: o.run for o in report.outcomes}
+    tests = []
+    for t in task.tests:
+        if t.expected is None:
+            t = replace(t, expected=runs[t.name].stdout)
+        if task.outputs and t.expected_files is None:
+            t = replace(t, expected_files=runs[t.name].files)
+        tests.append(t)
+    return replace(task, tests=tuple(tests))
+
+
+def with_objects(task: Task, sandbox: Sandbox) -> Task:
+    """The task with its others compiled (once per run: `Task.objects`)."""
+    if task.others and not task.objects:
+        return replace(task, objects=compile_others(task, sandbox))
+    return task
+
+
+def run_profile(binary: bytes, asm: str, test: TestCase, sandbox: Sandbox, **kw) -> Profile:
+    """Profile `binary` on one test: its stdin, arguments and input files."""
+    return profile(binary, asm, test.input, sandbox, args=test.args, files=test.files, **kw)
 
 
 def _library_hint(built) -> str:
@@ -106,14 +132,16 @@ def _library_hint(built) -> str:
 
 
 def prepare_baseline(task: Task, sandbox: Sandbox, with_profile: bool = True) -> Baseline:
-    """Assemble and test the original; it must pass its own tests."""
-    asmlib.check_x86_64(task.asm)
-    built = build(task.asm, sandbox, task.link_flags)
+    """Compile the task's others, assemble and test the original; it must pass
+    its own tests."""
+    asmlib.check_x86_64(task.asm, task.needs_main)
+    task = with_objects(task, sandbox)
+    built = build(task.asm, sandbox, task.link_flags, task.objects)
     if not built.ok:
         raise BadInput(f"the baseline does not assemble: {built.errors[0]}{_library_hint(built)}")
     if task.needs_reference:
         task = with_reference_outputs(task, built.binary, sandbox)
-    report = run_tests(built.binary, task.tests, sandbox, task.compare)
+    report = run_tests(built.binary, task.tests, sandbox, task.compare, outputs=task.outputs)
     failure = report.first_failure
     if failure:
         if task.expected_from != "files" and failure.reason == "wrong output":
@@ -123,7 +151,7 @@ def prepare_baseline(task: Task, sandbox: Sandbox, with_profile: bool = True) ->
             )
         raise BadInput(f"the baseline fails its own test {failure.test.name}: {failure.reason}")
     slowest = report.slowest()
-    prof = profile(built.binary, task.asm, slowest.test.input, sandbox) if with_profile else None
+    prof = run_profile(built.binary, task.asm, slowest.test, sandbox) if with_profile else None
     return Baseline(task, built, report, slowest.test, prof)
 
 
@@ -140,6 +168,7 @@ class Evaluation:
     identical: bool = False
     differential: DiffResult | None = None
     not_checked: str = ""  # why differential testing was skipped
+    timed_test: dict | None = None  # {name, args}: the test the timing ran
     seconds: dict[str, float] = field(default_factory=dict)  # per phase
 
     @contextmanager
@@ -213,6 +242,7 @@ class Evaluation:
             "differential_details": d.details()
             if d
             else ({"note": self.not_checked} if self.not_checked else None),
+            "timed_test": self.timed_test,
             "seconds": dict(self.seconds),
         }
 
@@ -276,18 +306,23 @@ def evaluate(
 
     result.identical = asmlib.normalize(candidate) == asmlib.normalize(task.asm)
     try:
-        asmlib.check_x86_64(candidate)
+        asmlib.check_x86_64(candidate, task.needs_main)
     except BadInput as exc:
         result.errors = (AsmError(None, "", str(exc)),)
         return result
     with phase("build"):
-        built = build(candidate, sandbox, task.link_flags)
+        built = build(candidate, sandbox, task.link_flags, task.objects)
     result.assembled, result.errors = built.ok, built.errors
     if not built.ok:
         return result
     with phase("tests"):
         result.tests = run_tests(
-            built.binary, task.tests, sandbox, task.compare, baseline.tests.exit_codes()
+            built.binary,
+            task.tests,
+            sandbox,
+            task.compare,
+            baseline.tests.exit_codes(),
+            outputs=task.outputs,
         )
     if not result.tests.ok:
         return result
@@ -296,6 +331,7 @@ def evaluate(
     elif opt.time:
         name = baseline.timing_test.name
         hashes = (baseline.tests.hashes()[name], result.tests.hashes()[name])
+        result.timed_test = timed_test(baseline.timing_test)
         with phase("timing"):
             result.timing = measure(
                 baseline.binary,
@@ -305,6 +341,7 @@ def evaluate(
                 hashes,
                 replace(opt.timing, deadline=opt.deadline) if opt.deadline else opt.timing,
                 to_beat=to_beat,
+                outputs=task.outputs,
             )
         result.not_checked = _not_checked(result.timing)
     if not result.not_checked:
@@ -312,7 +349,7 @@ def evaluate(
             result.differential = run_differential(built.binary, baseline, sandbox, opt)
     if opt.profile and result.correct and not result.identical:
         with phase("profile"):
-            result.profile = profile(built.binary, candidate, baseline.timing_test.input, sandbox)
+            result.profile = run_profile(built.binary, candidate, baseline.timing_test, sandbox)
     return result
 
 
@@ -334,11 +371,25 @@ def confirm(candidate: str, baseline: Baseline, sandbox: Sandbox, options: Timin
     precision. Fresh runs, not the screening ones: the winner was picked
     because its screening figure looked best, which biases that figure up."""
     task, test = baseline.task, baseline.timing_test
-    built = build(candidate, sandbox, task.link_flags)
+    built = build(candidate, sandbox, task.link_flags, task.objects)
     if not built.ok:
         raise ValueError("the winner no longer assembles")
-    check = run_tests(built.binary, (test,), sandbox, task.compare, baseline.tests.exit_codes())
+    check = run_tests(
+        built.binary,
+        (test,),
+        sandbox,
+        task.compare,
+        baseline.tests.exit_codes(),
+        outputs=task.outputs,
+    )
     if not check.ok:
         raise ValueError(f"the winner no longer passes test {test.name}")
     hashes = (baseline.tests.hashes()[test.name], check.hashes()[test.name])
-    return measure(baseline.binary, built.binary, test, sandbox, hashes, options)
+    return measure(
+        baseline.binary, built.binary, test, sandbox, hashes, options, outputs=task.outputs
+    )
+
+
+def timed_test(test: TestCase) -> dict:
+    """The test a timing ran, as reports show it: its name and arguments."""
+    return {"name": test.name, "args": list(test.args), "shown_args": test.shown_args}

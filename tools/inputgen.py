@@ -891,6 +891,76 @@ class CommandSource:
         return done.stdout
 
 
+class RunShapes:
+    """The arguments and input files that go with generated input `index`.
+
+    Arguments vary only within the values the given tests use: input `index`
+    takes the arguments and input files of one given test (chosen by its
+    seed), and where every given test with that many arguments has an
+    integer at a position, and they do not all agree, the integer is redrawn
+    between the smallest and the largest seen there (small inputs near the
+    smallest, test-size ones anywhere in the range or as given, large ones the
+    largest). Other arguments (names, flags, floats) and the input files stay
+    as that test gives them. Nothing beyond the tests' range is tried: an
+    argument often sizes the work or names a mode, and the original alone
+    decides which values make sense.
+    """
+
+    def __init__(self, tests, seed: int = 0):
+        self.tests = tuple(tests)
+        self.seed = seed
+        self.ranges: dict[tuple[int, int], tuple[int, int]] = {}  # (argc, pos) -> (lo, hi)
+        by_count: dict[int, list[tuple[str, ...]]] = {}
+        for t in self.tests:
+            by_count.setdefault(len(t.args), []).append(t.args)
+        for count, lines in by_count.items():
+            for pos in range(count):
+                words = [line[pos] for line in lines]
+                if all(INT_RE.fullmatch(w) for w in words) and len(set(words)) > 1:
+                    values = [int(w) for w in words]
+                    self.ranges[(count, pos)] = (min(values), max(values))
+
+    @property
+    def varies(self) -> bool:
+        """Do generated inputs get other arguments than the first test's?"""
+        first = self.tests[0] if self.tests else None
+        return bool(self.ranges) or any(
+            (t.args, t.files) != (first.args, first.files) for t in self.tests
+        )
+
+    def describe(self) -> str:
+        if not any(t.args for t in self.tests):
+            return ""
+        if self.ranges:
+            spans = ", ".join(
+                f"argument {pos + 1} in {lo}..{hi}" for (_, pos), (lo, hi) in self.ranges.items()
+            )
+            return f"arguments as in the given tests, integers redrawn within their range ({spans})"
+        return "arguments as in the given tests (not varied)"
+
+    def of(self, index: int) -> tuple[tuple[str, ...], tuple[tuple[str, bytes], ...]]:
+        """(args, files) for generated input `index`."""
+        if not self.tests:
+            return (), ()
+        rng = random.Random(derive_seed(self.seed + 7919, index))
+        base = self.tests[rng.randrange(len(self.tests))]
+        args = list(base.args)
+        kind = size_class(index)
+        for pos in range(len(args)):
+            span = self.ranges.get((len(args), pos))
+            if span is None:
+                continue
+            lo, hi = span
+            if kind == "large":
+                value = hi
+            elif kind == "small":
+                value = _log_uniform(rng, lo, max(lo, lo + (hi - lo) // 8))
+            else:
+                value = int(args[pos]) if rng.random() < 0.5 else rng.randint(lo, hi)
+            args[pos] = str(value)
+        return tuple(args), base.files
+
+
 def input_source(task, seed: int = 0, sandbox=None):
     """The task's generator if it names one (needs `sandbox`), else its tests' structure."""
     if task.generator:

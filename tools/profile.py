@@ -23,11 +23,13 @@ from __future__ import annotations
 import bisect
 import contextlib
 import dataclasses
+import io
 import math
 import re
 import secrets
 import signal
 import struct
+import tarfile
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -45,14 +47,17 @@ SEP = "\x1f"
 ASM_NAME = "prog.s"
 
 # The scripts run inside the sandbox with $1 = the binary, $2 = the marker key
-# that starts each section of output ("@@KEY name"), then their own arguments:
-# perf: $3 sampling rate, $4 run timeout (s), $5 max data size, $6 field separator;
-# callgrind: $3 run timeout (s). The program's stdout and stderr are discarded.
+# that starts each section of output ("@@KEY name"), $3 = a tar of the test's
+# input files (or "-"), then their own arguments: perf: $4 sampling rate, $5 run
+# timeout (s), $6 max data size, $7 field separator; callgrind: $4 run timeout
+# (s); then the program's own arguments. The program runs in a folder holding
+# its input files; its stdout and stderr are discarded.
 _COMMON = r"""
 W=$(mktemp -d /tmp/asmprof.XXXXXX) || exit 97
 trap 'rm -rf "$W"' EXIT
-cp "$1" "$W/prog" && chmod 555 "$W/prog" || exit 98
-cd "$W" || exit 98
+mkdir "$W/run" && cp "$1" "$W/prog" && chmod 555 "$W/prog" || exit 98
+if [ "$3" != "-" ]; then tar -xf "$3" -C "$W/run" || exit 98; fi
+cd "$W/run" || exit 98
 M="@@$2"
 """
 
@@ -60,15 +65,17 @@ _PERF_SCRIPT = (
     _COMMON
     + r"""
 command -v perf >/dev/null 2>&1 || { echo "$M missing"; exit 0; }
-F=$3
+F=$4
 R=$(cat /proc/sys/kernel/perf_event_max_sample_rate 2>/dev/null) || R=$F
 if [ "$R" -gt 0 ] 2>/dev/null && [ "$R" -lt "$F" ]; then F=$R; fi
-timeout -s INT -k 2 "$4" perf record -q -e cpu-clock -c "$((1000000000 / F))" --no-buildid-cache \
-  --max-size="$5" -o "$W/p.data" -- "$W/prog" >/dev/null 2>&1
+T=$5 S=$6 SEP=$7
+shift 7
+timeout -s INT -k 2 "$T" perf record -q -e cpu-clock -c "$((1000000000 / F))" --no-buildid-cache \
+  --max-size="$S" -o "$W/p.data" -- "$W/prog" "$@" >/dev/null 2>&1
 echo "$M status $?"
 if [ -s "$W/p.data" ] && perf report -i "$W/p.data" --stdio --header-only >/dev/null 2>&1; then
   echo "$M functions"
-  perf report -i "$W/p.data" --stdio --no-children -q -t "$6" -F sample,dso,sym 2>/dev/null
+  perf report -i "$W/p.data" --stdio --no-children -q -t "$SEP" -F sample,dso,sym 2>/dev/null
   echo "$M ips"
   perf script -i "$W/p.data" -F ip --dsos prog --show-mmap-events 2>/dev/null | sort | uniq -c
   echo "$M linetable"
@@ -85,8 +92,10 @@ _CALLGRIND_SCRIPT = (
     _COMMON
     + r"""
 command -v valgrind >/dev/null 2>&1 || { echo "$M missing"; exit 0; }
-timeout -s TERM -k 2 "$3" valgrind --tool=callgrind --dump-instr=no --dump-line=yes \
-  --callgrind-out-file="$W/cg.out" "$W/prog" >/dev/null 2>&1
+T=$4
+shift 4
+timeout -s TERM -k 2 "$T" valgrind --tool=callgrind --dump-instr=no --dump-line=yes \
+  --callgrind-out-file="$W/cg.out" "$W/prog" "$@" >/dev/null 2>&1
 echo "$M status $?"
 if [ -s "$W/cg.out" ]; then
   echo "$M data"
@@ -143,8 +152,11 @@ def profile(
     sandbox: Sandbox,
     top: int = 10,
     tool: str = "auto",
+    args: tuple[str, ...] = (),
+    files: tuple[tuple[str, bytes], ...] = (),
 ) -> Profile:
     """Run `binary` on `stdin` under a profiler in the sandbox; map samples to `asm` lines.
+    `args` and `files` are the test's arguments and input files (a `TestCase`'s).
 
     `tool="auto"` uses perf, and callgrind when perf is unavailable or caught no
     sample of a program that exited by itself (one shorter than a sampling
@@ -159,7 +171,7 @@ def profile(
     first: Profile | None = None
     for name in order:
         try:
-            run = runners[name](binary, asm, stdin, sandbox, max(top, 0))
+            run = runners[name](binary, asm, (stdin, args, files), sandbox, max(top, 0))
         except _Unavailable as exc:
             reasons.append(f"{name}: {exc}")
             continue
@@ -189,14 +201,14 @@ def _no_data(tool: str, what: str, sections: dict, status: str, notes: str) -> _
     return _Run(Profile(tool, (), (), 0, _join(why, notes)), _exited(status))
 
 
-def _perf(binary: bytes, asm: str, stdin: bytes, sandbox: Sandbox, top: int) -> _Run:
+def _perf(binary: bytes, asm: str, stdin: tuple, sandbox: Sandbox, top: int) -> _Run:
     lim = sandbox.limits
     run_s = lim.timeout_s * 1.5 + 1.0  # sampling slows the program down
     file_mb = max(lim.file_mb, 64)
     box = sandbox.with_limits(dataclasses.replace(lim, file_mb=file_mb))
     key = secrets.token_hex(8)
-    argv = ["sh", "-c", _PERF_SCRIPT, "sh", "{sb}/prog", key, str(SAMPLE_HZ)]
-    argv += [f"{run_s:g}", f"{file_mb // 2}M", SEP]
+    argv = ["sh", "-c", _PERF_SCRIPT, "sh", "{sb}/prog", key, _tar_arg(stdin), str(SAMPLE_HZ)]
+    argv += [f"{run_s:g}", f"{file_mb // 2}M", SEP, *stdin[1]]
     sections = _run(box, argv, binary, stdin, run_s + REPORT_SLACK_S, key)
     if "missing" in sections:
         raise _Unavailable("perf is not installed")
@@ -317,7 +329,7 @@ def _link_address(
 # -- callgrind -------------------------------------------------------------------
 
 
-def _callgrind(binary: bytes, asm: str, stdin: bytes, sandbox: Sandbox, top: int) -> _Run:
+def _callgrind(binary: bytes, asm: str, stdin: tuple, sandbox: Sandbox, top: int) -> _Run:
     lim = sandbox.limits
     run_s = min(lim.timeout_s * CALLGRIND_SLOWDOWN + 1.0, CALLGRIND_MAX_S)
     box = sandbox.with_limits(
@@ -329,7 +341,8 @@ def _callgrind(binary: bytes, asm: str, stdin: bytes, sandbox: Sandbox, top: int
         )
     )
     key = secrets.token_hex(8)
-    argv = ["sh", "-c", _CALLGRIND_SCRIPT, "sh", "{sb}/prog", key, f"{run_s:g}"]
+    argv = ["sh", "-c", _CALLGRIND_SCRIPT, "sh", "{sb}/prog", key, _tar_arg(stdin), f"{run_s:g}"]
+    argv += stdin[1]
     sections = _run(box, argv, binary, stdin, run_s + REPORT_SLACK_S, key)
     if "missing" in sections:
         raise _Unavailable("valgrind is not installed")
@@ -475,13 +488,34 @@ def _subposition(token: str, previous: int) -> int:
 # -- shared ----------------------------------------------------------------------
 
 
+def _tar_arg(run_input: tuple) -> str:
+    return "{sb}/files.tar" if run_input[2] else "-"
+
+
+def _tar(files: tuple[tuple[str, bytes], ...]) -> bytes:
+    """The input files as a tar (files read-only), unpacked where the program runs."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for name, data in files:
+            info = tarfile.TarInfo(name)
+            info.size, info.mode = len(data), 0o444
+            tar.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
 def _run(
-    box: Sandbox, argv: list[str], binary: bytes, stdin: bytes, timeout: float, key: str
+    box: Sandbox, argv: list[str], binary: bytes, run_input: tuple, timeout: float, key: str
 ) -> dict[str, str]:
-    """Run a profiling script in the sandbox; split its output at `@@key name` markers."""
+    """Run a profiling script in the sandbox; split its output at `@@key name` markers.
+    `run_input`: (stdin, args, files) of the program."""
+    stdin, _args, files = run_input
+    given = {"prog": (binary, 0o555)}
+    if files:
+        given["files.tar"] = (_tar(files), 0o444)
+    room = sum(len(d) for _, d in files)
     try:
         done = box.run(
-            argv, files={"prog": (binary, 0o555)}, stdin=stdin, timeout=timeout, out_cap=OUT_CAP
+            argv, files=given, stdin=stdin, timeout=timeout, out_cap=OUT_CAP, room=2 * room
         )
     except (SandboxError, OSError) as exc:
         raise _Unavailable(f"the sandbox failed: {exc}") from exc

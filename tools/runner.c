@@ -14,7 +14,14 @@
  *
  * Usage: runner [--cpu N] [--cpu-s S] [--as BYTES] [--fsize BYTES]
  *               [--nofile N] [--nproc N] [--timeout-ms MS]
- *               [--out-cap BYTES] [--err-cap BYTES] [--sandboxed 1] BIN...
+ *               [--out-cap BYTES] [--err-cap BYTES] [--sandboxed 1]
+ *               [--workdir DIR] BIN...
+ *
+ * --workdir DIR is the programs' working directory. Before every run the
+ * input files set by FILES are written into it afresh (mode 0444, subfolders
+ * 0555), and after it the files named by OUTPUTS are read back from it; then
+ * it is emptied (all of /tmp in a sandbox), so a run that changed or deleted
+ * its input files, or wrote answers, leaves nothing for the next.
  *
  * --sandboxed 1 says the runner is alone in its own pid namespace, so it may
  * clean up with kill(-1): that reaches every leftover, even one that left
@@ -22,13 +29,25 @@
  *
  * Protocol, on stdin (one session, many requests):
  *   INPUT <len>\n<len bytes>   set the stdin for following runs
+ *   ARGS <len>\n<len bytes>    set argv[1..] for following runs: each argument
+ *                              followed by a NUL byte
+ *   FILES <len>\n<len bytes>   set the input files for following runs: for each,
+ *                              its relative path, NUL, its size in decimal, NUL,
+ *                              then that many bytes
+ *   OUTPUTS <len>\n<len bytes> set the names of the files to read back after
+ *                              each run, each followed by a NUL byte
  *   RUN <index> <send>\n       run BIN[index]; send=1 also returns stdout
  *   QUIT\n
  * Reply to RUN, on stdout:
  *   R <index> <exit> <signal> <timedout> <user_us> <sys_us> <wall_us> <cycles>
- *     <out_len> <out_trunc> <hash> <err_len> <sent_out_len>\n
- *   then sent_out_len bytes of stdout, then err_len bytes of stderr.
+ *     <out_len> <out_trunc> <hash> <err_len> <sent_out_len> <files_len>\n
+ *   then sent_out_len bytes of stdout, then err_len bytes of stderr, then
+ *   files_len bytes: for each name of OUTPUTS (only when send=1),
+ *   "<status> <len>\n" and len bytes (status 0: no such file, 1: a regular
+ *   file, 2: something else; at most --fsize bytes are read).
  *   exit is -1 when killed by a signal; cycles is -1 when unavailable.
+ *   The hash covers stdout and, when OUTPUTS names files, each one's status
+ *   and content, so a timed run that writes a different file is caught.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -63,6 +82,14 @@ static long long out_cap = 64LL << 20, err_cap = 64LL << 10;
 static int input_fd = -1;
 static int cycles_ok = 1;
 static int sandboxed = 0;
+static const char *workdir = NULL;
+
+/* A request's payload, kept for every following run. */
+struct blob {
+    char *data;
+    size_t len;
+};
+static struct blob args_blob, files_blob, outputs_blob;
 
 static void die(const char *msg) {
     fprintf(stderr, "runner: %s: %s\n", msg, strerror(errno));
@@ -115,6 +142,142 @@ static void set_input(long long len) {
     }
     /* The program may not change its input for the next run. */
     fcntl(input_fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+}
+
+static void read_blob(struct blob *b, long long len) {
+    if (len < 0 || len > (1LL << 34)) {
+        fprintf(stderr, "runner: bad payload length\n");
+        exit(2);
+    }
+    free(b->data);
+    b->data = malloc((size_t)len + 1);
+    if (!b->data) die("malloc");
+    size_t got = 0;
+    while (got < (size_t)len) {
+        ssize_t r = read(0, b->data + got, (size_t)len - got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) die("short payload");
+        got += (size_t)r;
+    }
+    b->data[len] = 0;
+    b->len = (size_t)len;
+}
+
+/* A relative path that stays inside the working directory. */
+static int safe_path(const char *p) {
+    if (!*p || *p == '/') return 0;
+    for (const char *q = p; *q;) {
+        const char *end = strchr(q, '/');
+        size_t n = end ? (size_t)(end - q) : strlen(q);
+        if (n == 0 || (n == 1 && q[0] == '.') || (n == 2 && q[0] == '.' && q[1] == '.')) return 0;
+        q += n;
+        if (*q == '/') q++;
+    }
+    return 1;
+}
+
+/* Write the input files into the working directory: read-only files, and
+ * read-only subfolders (the working directory itself stays writable). */
+static void put_files(void) {
+    char path[4096];
+    size_t i = 0;
+    while (i < files_blob.len) {
+        const char *name = files_blob.data + i;
+        size_t nl = strlen(name);
+        const char *size_s = name + nl + 1;
+        if (size_s >= files_blob.data + files_blob.len) break;
+        size_t size = (size_t)strtoull(size_s, NULL, 10);
+        const char *content = size_s + strlen(size_s) + 1;
+        i = (size_t)(content - files_blob.data) + size;
+        if (i > files_blob.len || !safe_path(name)) {
+            fprintf(stderr, "runner: bad input file entry\n");
+            exit(2);
+        }
+        snprintf(path, sizeof path, "%s/%s", workdir, name);
+        for (char *q = path + strlen(workdir) + 1; (q = strchr(q, '/')) != NULL; q++) {
+            *q = 0;
+            mkdir(path, 0755);
+            *q = '/';
+        }
+        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd < 0) die("input file");
+        write_all(fd, content, size);
+        fchmod(fd, 0444);
+        close(fd);
+    }
+    /* then the subfolders, deepest first (each path's parents) */
+    i = 0;
+    while (i < files_blob.len) {
+        const char *name = files_blob.data + i;
+        const char *size_s = name + strlen(name) + 1;
+        size_t size = (size_t)strtoull(size_s, NULL, 10);
+        i = (size_t)(size_s + strlen(size_s) + 1 - files_blob.data) + size;
+        snprintf(path, sizeof path, "%s/%s", workdir, name);
+        char *slash;
+        while ((slash = strrchr(path, '/')) != NULL && slash > path + strlen(workdir)) {
+            *slash = 0;
+            chmod(path, 0555);
+        }
+    }
+}
+
+/* Read back the files named by OUTPUTS, hash them into `hash`, and keep them
+ * (when `keep`) in `out` as the reply's files section. */
+static uint64_t fnv1a(uint64_t h, const unsigned char *p, size_t n);
+
+static uint64_t get_outputs(uint64_t hash, int keep, char **out, size_t *out_len) {
+    size_t cap = 0, len = 0;
+    char *buf = NULL;
+    char head[64];
+    for (size_t i = 0; i < outputs_blob.len;) {
+        const char *name = outputs_blob.data + i;
+        i += strlen(name) + 1;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", workdir, name);
+        int status = 0;
+        char *data = NULL;
+        size_t n = 0;
+        int fd = safe_path(name) ? open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) : -1;
+        if (fd < 0) {
+            status = errno == ENOENT || errno == ENOTDIR ? 0 : 2;
+        } else {
+            struct stat st;
+            if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+                status = 2;
+            } else {
+                status = 1;
+                size_t want = (size_t)(st.st_size < lim_fsize ? st.st_size : lim_fsize);
+                data = malloc(want + 1);
+                if (!data) die("malloc");
+                while (n < want) {
+                    ssize_t r = read(fd, data + n, want - n);
+                    if (r < 0 && errno == EINTR) continue;
+                    if (r <= 0) break;
+                    n += (size_t)r;
+                }
+            }
+            close(fd);
+        }
+        int hl = snprintf(head, sizeof head, "%d %zu\n", status, n);
+        hash = fnv1a(hash, (const unsigned char *)name, strlen(name) + 1);
+        hash = fnv1a(hash, (const unsigned char *)head, (size_t)hl);
+        if (n) hash = fnv1a(hash, (unsigned char *)data, n);
+        if (keep) {
+            if (len + (size_t)hl + n > cap) {
+                cap = (len + (size_t)hl + n) * 2 + 64;
+                buf = realloc(buf, cap);
+                if (!buf) die("realloc");
+            }
+            memcpy(buf + len, head, (size_t)hl);
+            len += (size_t)hl;
+            if (n) memcpy(buf + len, data, n);
+            len += n;
+        }
+        free(data);
+    }
+    *out = buf;
+    *out_len = len;
+    return hash;
 }
 
 static void limit(int res, long long v) {
@@ -230,6 +393,17 @@ static void run_one(const char *bin, int index, int send) {
     int out[2], err[2], sync[2];
     if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) || pipe2(sync, O_CLOEXEC)) die("pipe");
     if (lseek(input_fd, 0, SEEK_SET) < 0) die("lseek");
+    if (workdir) {
+        if (!sandboxed) wipe(workdir, 0);
+        put_files();
+    }
+    size_t nargs = 0;
+    for (size_t i = 0; i < args_blob.len; i += strlen(args_blob.data + i) + 1) nargs++;
+    char **argv = calloc(nargs + 2, sizeof *argv);
+    if (!argv) die("calloc");
+    argv[0] = (char *)bin;
+    for (size_t i = 0, k = 1; i < args_blob.len; i += strlen(args_blob.data + i) + 1)
+        argv[k++] = args_blob.data + i;
     struct rusage before, after;
     getrusage(RUSAGE_CHILDREN, &before);
     int64_t t0 = now_us();
@@ -244,13 +418,13 @@ static void run_one(const char *bin, int index, int send) {
         dup2(input_fd, 0);
         dup2(out[1], 1);
         dup2(err[1], 2);
+        if (workdir && chdir(workdir) < 0) _exit(126);
         limit(RLIMIT_CPU, lim_cpu_s);
         limit(RLIMIT_AS, lim_as);
         limit(RLIMIT_FSIZE, lim_fsize);
         limit(RLIMIT_NOFILE, lim_nofile);
         limit(RLIMIT_NPROC, lim_nproc);
         limit(RLIMIT_CORE, 0);
-        char *argv[] = {(char *)bin, NULL};
         char *envp[] = {"PATH=/usr/bin:/bin", "LC_ALL=C", NULL};
         execve(bin, argv, envp);
         _exit(127);
@@ -321,10 +495,17 @@ static void run_one(const char *bin, int index, int send) {
     }
     kill_and_reap();
     getrusage(RUSAGE_CHILDREN, &after);
+    free(argv);
+    char *files = NULL;
+    size_t files_len = 0;
+    if (workdir && outputs_blob.len && !ob.trunc)
+        hash = get_outputs(hash, send, &files, &files_len);
     if (sandboxed) {
         wipe("/tmp", 0);
         wipe("/dev/shm", 0);
         clear_ipc();
+    } else if (workdir) {
+        wipe(workdir, 0);
     }
     long long cycles = -1;
     if (cfd >= 0) {
@@ -342,12 +523,15 @@ static void run_one(const char *bin, int index, int send) {
         timedout = 1;
     size_t sent = send ? ob.len : 0;
     char head[512];
-    int hl = snprintf(head, sizeof head, "R %d %d %d %d %lld %lld %lld %lld %zu %d %016llx %zu %zu\n",
-                      index, code, sig, timedout, user, sys, (long long)wall, cycles, ob.len,
-                      ob.trunc, (unsigned long long)hash, eb.len, sent);
+    int hl = snprintf(head, sizeof head,
+                      "R %d %d %d %d %lld %lld %lld %lld %zu %d %016llx %zu %zu %zu\n", index, code,
+                      sig, timedout, user, sys, (long long)wall, cycles, ob.len, ob.trunc,
+                      (unsigned long long)hash, eb.len, sent, files_len);
     write_all(1, head, (size_t)hl);
     if (sent) write_all(1, ob.data, sent);
     if (eb.len) write_all(1, eb.data, eb.len);
+    if (files_len) write_all(1, files, files_len);
+    free(files);
     free(ob.data);
     free(eb.data);
 }
@@ -368,6 +552,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(k, "--out-cap")) out_cap = v;
         else if (!strcmp(k, "--err-cap")) err_cap = v;
         else if (!strcmp(k, "--sandboxed")) sandboxed = (int)v;
+        else if (!strcmp(k, "--workdir")) workdir = argv[i + 1];
         else {
             fprintf(stderr, "runner: unknown option %s\n", k);
             return 2;
@@ -393,6 +578,12 @@ int main(int argc, char **argv) {
         int index, send;
         if (sscanf(line, "INPUT %lld", &len) == 1) {
             set_input(len);
+        } else if (sscanf(line, "ARGS %lld", &len) == 1) {
+            read_blob(&args_blob, len);
+        } else if (sscanf(line, "FILES %lld", &len) == 1) {
+            read_blob(&files_blob, len);
+        } else if (sscanf(line, "OUTPUTS %lld", &len) == 1) {
+            read_blob(&outputs_blob, len);
         } else if (sscanf(line, "RUN %d %d", &index, &send) == 2) {
             if (input_fd < 0 || index < 0 || index >= nbins) {
                 fprintf(stderr, "runner: bad request\n");

@@ -78,9 +78,12 @@ class RunResult:
     cycles: int  # -1 when the machine has no hardware counter
     out_len: int
     out_truncated: bool
-    out_hash: str
+    out_hash: str  # of stdout and of the output files (their names, presence and content)
     stdout: bytes
     stderr: bytes
+    # The output files asked for (Session.set_outputs), when stdout was sent:
+    # (name, content, or None when the program left no such regular file).
+    files: tuple[tuple[str, bytes | None], ...] = ()
 
     @property
     def cpu_us(self) -> int:
@@ -168,9 +171,15 @@ class Sandbox:
     # -- command lines -------------------------------------------------------
 
     def _prefix(
-        self, files: dict[str, tuple[bytes, int]], fds: list[int], uid: int, runner: bool = False
+        self,
+        files: dict[str, tuple[bytes, int]],
+        fds: list[int],
+        uid: int,
+        runner: bool = False,
+        room: int = 0,
     ) -> tuple[list, str]:
-        """The argv prefix that confines a command, and the folder where its files are."""
+        """The argv prefix that confines a command, and the folder where its files
+        are. `room`: bytes of /tmp on top of the limit (input files written there)."""
         lim = self.limits
         if self.mode == "none":
             _warn_once(self._warn)
@@ -179,6 +188,7 @@ class Sandbox:
             root = tempfile.mkdtemp(prefix="asm-superopt-")
             for name, (data, mode) in files.items():
                 path = Path(root, name)
+                path.parent.mkdir(parents=True, exist_ok=True)  # "files/sub/x.txt"
                 path.write_bytes(data)
                 path.chmod(mode)
             return self._prlimit(with_nproc=False, runner=runner), root
@@ -205,11 +215,15 @@ class Sandbox:
         cmd += ["--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64"]
         cmd += ["--symlink", "usr/bin", "/bin", "--symlink", "usr/sbin", "/sbin"]
         cmd += ["--proc", "/proc", "--dev", "/dev"]
-        cmd += ["--size", str(lim.file_mb << 20), "--tmpfs", "/tmp"]
+        cmd += ["--size", str((lim.file_mb << 20) + room), "--tmpfs", "/tmp"]
         for name, (data, mode) in files.items():
             fd = _memfd(name, data)
             fds.append(fd)
             cmd += ["--perms", f"{mode:o}", "--ro-bind-data", str(fd), f"{INSIDE}/{name}"]
+        # bwrap's root is a tmpfs the sandbox's uid may write (outside the size
+        # limit of /tmp, and never emptied by the runner): a program could keep
+        # an answer there for its next timed run. Only /tmp stays writable.
+        cmd += ["--remount-ro", "/"]
         if runner:
             # The runner becomes the namespace's init: signals from inside
             # (even kill(-1, SIGKILL)) cannot reach it, and orphans come to it.
@@ -253,13 +267,15 @@ class Sandbox:
         stdin: bytes = b"",
         timeout: float | None = None,
         out_cap: int | None = None,
+        room: int = 0,
     ) -> Completed:
-        """Run `argv` confined; `{sb}` in argv names the folder holding `files`."""
+        """Run `argv` confined; `{sb}` in argv names the folder holding `files`
+        (for `room` see `_prefix`)."""
         with contextlib.ExitStack() as stack:
             fds: list[int] = []
             uid = stack.enter_context(uid_slot()) if self.mode == "bwrap" else -1
             stack.callback(lambda: [os.close(fd) for fd in fds])
-            prefix, root = self._prefix(files or {}, fds, uid)
+            prefix, root = self._prefix(files or {}, fds, uid, room=room)
             if self.mode == "none":
                 stack.callback(shutil.rmtree, root, ignore_errors=True)
             full = prefix + [a.replace("{sb}", root) for a in argv]
@@ -272,9 +288,10 @@ class Sandbox:
                     out_cap if out_cap is not None else self.limits.output_mb << 20,
                 )
 
-    def session(self, binaries: list[bytes], cpu: int | None = None) -> Session:
-        """A runner session that can run each of `binaries` many times."""
-        return Session(self, binaries, cpu)
+    def session(self, binaries: list[bytes], cpu: int | None = None, room: int = 0) -> Session:
+        """A runner session that can run each of `binaries` many times; `room`:
+        bytes of input files its runs will be given (see `Session.set_test`)."""
+        return Session(self, binaries, cpu, room)
 
 
 _warned = threading.Event()
@@ -361,10 +378,24 @@ def _collect(proc: subprocess.Popen, stdin: bytes, timeout: float, out_cap: int)
 _kill = interrupt.kill
 
 
+def _parse_files(names: tuple[str, ...], data: bytes) -> tuple[tuple[str, bytes | None], ...]:
+    """The runner's files section: for each name, "<status> <len>\\n" and the bytes."""
+    if not data:
+        return ()
+    out, pos = [], 0
+    for name in names:
+        end = data.index(b"\n", pos)
+        status, size = (int(x) for x in data[pos:end].split())
+        content = data[end + 1 : end + 1 + size]
+        pos = end + 1 + size
+        out.append((name, content if status == 1 else None))
+    return tuple(out)
+
+
 class Session:
     """A conversation with the trusted runner inside one sandbox (see runner.c)."""
 
-    def __init__(self, sandbox: Sandbox, binaries: list[bytes], cpu: int | None):
+    def __init__(self, sandbox: Sandbox, binaries: list[bytes], cpu: int | None, room: int = 0):
         self.sandbox = sandbox
         lim = sandbox.limits
         files = {"runner": (_runner_bytes(), 0o555)}
@@ -373,8 +404,15 @@ class Session:
         self._fds: list[int] = []
         self._cleanup = contextlib.ExitStack()
         uid = self._cleanup.enter_context(uid_slot()) if sandbox.mode == "bwrap" else -1
-        prefix, root = sandbox._prefix(files, self._fds, uid, runner=True)
+        prefix, root = sandbox._prefix(files, self._fds, uid, runner=True, room=room)
         self._root = root
+        # The programs' working directory: /tmp in the sandbox (emptied after
+        # every run), a folder of the session's own without one.
+        workdir = "/tmp" if sandbox.mode == "bwrap" else f"{root}/work"
+        if sandbox.mode == "none":
+            os.mkdir(workdir, 0o700)
+        self._outputs: tuple[str, ...] = ()
+        self._sent: dict[str, bytes] = {}
         args = [
             f"{root}/runner",
             "--cpu-s",
@@ -393,6 +431,8 @@ class Session:
             str(lim.output_mb << 20),
             "--sandboxed",
             "1" if sandbox.mode == "bwrap" else "0",
+            "--workdir",
+            workdir,
         ]
         if cpu is not None:
             args += ["--cpu", str(cpu)]
@@ -426,6 +466,39 @@ class Session:
     def set_input(self, data: bytes) -> None:
         self._send(b"INPUT %d\n" % len(data) + data)
 
+    def set_args(self, args: tuple[str, ...] | list[str]) -> None:
+        """argv[1:] of the following runs."""
+        self._set("ARGS", b"".join(a.encode("utf-8", "surrogateescape") + b"\0" for a in args))
+
+    def set_files(self, files: tuple[tuple[str, bytes], ...]) -> None:
+        """Input files written read-only into the working directory before each
+        of the following runs: (relative path, content)."""
+        blob = b"".join(
+            name.encode("utf-8", "surrogateescape") + b"\0%d\0" % len(data) + data
+            for name, data in files
+        )
+        self._set("FILES", blob)
+
+    def set_outputs(self, names: tuple[str, ...]) -> None:
+        """Files read back from the working directory after each following run
+        (in `RunResult.files` when the output is sent; always in its hash)."""
+        self._outputs = tuple(names)
+        self._set("OUTPUTS", b"".join(n.encode("utf-8", "surrogateescape") + b"\0" for n in names))
+
+    def set_test(self, test, outputs: tuple[str, ...] = ()) -> None:
+        """Everything a test gives its runs: stdin, arguments, input files, and
+        the output files to read back (a `tools.task.TestCase`)."""
+        self.set_input(test.input)
+        self.set_args(test.args)
+        self.set_files(test.files)
+        self.set_outputs(outputs)
+
+    def _set(self, what: str, blob: bytes) -> None:
+        """Send a setting only when it changed (the runner keeps it)."""
+        if self._sent.get(what, b"") != blob:
+            self._send(b"%s %d\n" % (what.encode(), len(blob)) + blob)
+            self._sent[what] = blob
+
     def run(self, index: int, send_output: bool = True) -> RunResult:
         """Run binary `index` once on the current input (waiting out another
         thread's or process's timing job; see tools.quiet)."""
@@ -439,9 +512,10 @@ class Session:
                 if not head.startswith(b"R "):
                     raise SandboxError(self._failure("runner gave no result"))
                 f = head.split()
-                sent, err_len = int(f[13]), int(f[12])
+                sent, err_len, files_len = int(f[13]), int(f[12]), int(f[14])
                 stdout = self._read_exact(sent)
                 stderr = self._read_exact(err_len)
+                files = _parse_files(self._outputs, self._read_exact(files_len))
         finally:
             watchdog.cancel()
         return RunResult(
@@ -458,6 +532,7 @@ class Session:
             out_hash=f[11].decode(),
             stdout=stdout,
             stderr=stderr,
+            files=files,
         )
 
     def _read_exact(self, n: int) -> bytes:

@@ -34,12 +34,10 @@ from __future__ import annotations
 import dataclasses
 import re
 import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from tools.build import build
+from tools.cc import CompileError, c_to_asm
 from tools.errors import BadInput
 from tools.sandbox import Sandbox
 
@@ -75,21 +73,10 @@ def check_tools() -> None:
 
 def _compile(source: str, flags: list[str]) -> str | None:
     """gcc -S of the source with `flags` (on the host, as the baseline is made)."""
-    with tempfile.TemporaryDirectory(prefix="screen-") as tmp:
-        (Path(tmp) / "prog.c").write_text(source)
-        try:
-            done = subprocess.run(
-                ["gcc", *flags, "-w", "-S", "-o", "prog.s", "prog.c"],
-                cwd=tmp,
-                capture_output=True,
-                timeout=120,
-                env={"PATH": "/usr/bin:/bin", "LC_ALL": "C"},
-            )
-        except (subprocess.TimeoutExpired, OSError):
-            return None
-        if done.returncode != 0:
-            return None
-        return (Path(tmp) / "prog.s").read_text()
+    try:
+        return c_to_asm(source, [*flags, "-w"], env={"PATH": "/usr/bin:/bin"})
+    except CompileError:
+        return None
 
 
 def _memcheck_reason(stderr: str) -> str:

@@ -8,9 +8,19 @@ Task folder layout::
 
     prog.s            the baseline assembly (or exactly one *.s file)
     prog.c            optional C source (same stem as the .s)
-    tests/NAME.in     stdin of test NAME
+    tests/NAME.in     stdin of test NAME (optional when NAME.args or NAME.files/ exists:
+                      no file means empty stdin)
     tests/NAME.out    its expected stdout
+    tests/NAME.args   optional: one line of arguments, split as a shell would
+                      split it (quotes and backslashes), with no expansion ($VAR,
+                      globs, ~ stay as they are); it replaces task.toml's `args`
+    tests/NAME.files/ optional: files copied read-only (mode 0444) into the
+                      program's working directory for that test, for programs
+                      that open their input by name (subfolders kept)
     task.toml         optional settings, below
+
+A test exists when any of NAME.in, NAME.args or NAME.files/ does. Either every
+test has a NAME.out or none has (then the original's own output is the truth).
 
 task.toml (every key optional; unknown keys are errors, so typos do not pass
 silently)::
@@ -18,6 +28,20 @@ silently)::
     name = "collatz"          # task name (default: the folder, or the .s stem)
     generator = "gen.py"      # input generator for differential testing
     link_flags = ["-lm"]      # gcc flags when linking (default ["-lm"], as judges link)
+    args = ["-n", "1000"]     # arguments of every test without its own NAME.args
+    others = ["src/a.c", "lib/x.o"]  # the rest of the program: .c files (compiled once
+                              # per run, in the sandbox, with cflags) and .o files,
+                              # linked with the baseline and with every candidate;
+                              # then the .s need not define main
+    cflags = ["-O3"]          # gcc flags for the others (default ["-O3"]), run from the
+                              # task folder; the compile sees the C and header files of
+                              # the task folder, of each file's folder and of -I folders
+    source = "src/hot.c"      # the C file the .s came from (default: prog.c beside it)
+    outputs = ["out.txt"]     # files the program writes in its working directory,
+                              # compared (like stdout, under [compare]) with what the
+                              # original writes; a file the original does not write
+                              # must not be written either
+    function = "hot_loop"     # the one function in focus (see `agent run --function`)
 
     [compare]
     mode = "exact"            # "exact" | "whitespace" | "float"
@@ -32,6 +56,10 @@ silently)::
     file_mb = 16              # RLIMIT_FSIZE and the sandbox tmpfs size
     processes = 32            # process limit
 
+Paths in task.toml are relative to the task folder. The same keys can be given
+on the command line (`--args`, `--others`, `--cflags`, `--outputs`, `--source`,
+`--function`); they replace the file's values.
+
 Dataset records (the SuperCoder paper's schema, JSON lines or parquet) carry
 `extra_info.inputs`, `extra_info.outputs`, `extra_info.c_code` and
 `extra_info.unoptimized_assembly`. The paper's public code fills the latter with
@@ -45,21 +73,23 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import os
 import re
-import subprocess
+import shlex
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tools.cc import CompileError, c_to_asm
 from tools.errors import BadInput
 
 COMPARE_MODES = ("exact", "whitespace", "float")
 # Judges and benchmark harnesses link libm without being asked, so do we; with
 # the linker's --as-needed (Debian's default) an unused libm costs nothing.
 DEFAULT_LINK_FLAGS = ("-lm",)
+DEFAULT_CFLAGS = ("-O3",)
+MAX_FILES = 1000  # files in one test's NAME.files/
 
 
 @dataclass(frozen=True)
@@ -71,6 +101,17 @@ class TestCase:
     name: str
     input: bytes
     expected: bytes | None  # None: whatever the original prints (filled by prepare_baseline)
+    args: tuple[str, ...] = ()  # argv[1:] (NAME.args, else task.toml's args)
+    files: tuple[tuple[str, bytes], ...] = ()  # (relative path, content) from NAME.files/
+    # The files named in task.toml's `outputs`, as the original writes them:
+    # (name, content, or None when it writes no such file); None until
+    # prepare_baseline takes them from the original's run.
+    expected_files: tuple[tuple[str, bytes | None], ...] | None = None
+
+    @property
+    def shown_args(self) -> str:
+        """The arguments as a shell line would give them (for reports and the TUI)."""
+        return shlex.join(self.args)
 
 
 @dataclass(frozen=True)
@@ -122,11 +163,27 @@ class Task:
     baseline: str = "given"  # where the baseline came from: "given", "dataset-O0", "gcc-O3"
     generator: str | None = None  # input generator for differential testing (task.toml)
     expected_from: str = "files"  # "files" (NAME.out), "original" (inputs only), "empty input"
+    args: tuple[str, ...] = ()  # task.toml's args: the default of every test
+    others: tuple[Path, ...] = ()  # the program's other .c/.o files (absolute paths)
+    cflags: tuple[str, ...] = DEFAULT_CFLAGS  # gcc flags for compiling the others
+    source_path: Path | None = None  # the C file the .s came from, if known
+    outputs: tuple[str, ...] = ()  # files the program writes, compared beside stdout
+    function: str | None = None  # the one function in focus, if any
+    # The others compiled (tools.build.compile_others): (object name, bytes),
+    # filled once per run by prepare_baseline and linked with every build.
+    objects: tuple[tuple[str, bytes], ...] = ()
 
     @property
     def needs_reference(self) -> bool:
         """Some expected output is still to be taken from the original's own run."""
-        return any(t.expected is None for t in self.tests)
+        return any(
+            t.expected is None or (self.outputs and t.expected_files is None) for t in self.tests
+        )
+
+    @property
+    def needs_main(self) -> bool:
+        """Must the .s define main? Not when other files make up the rest of the program."""
+        return not self.others
 
 
 # ---------------------------------------------------------------------------
@@ -153,13 +210,14 @@ def _read_text(path: Path, what: str = "file") -> str:
         raise BadInput(f"{path} is binary data, not {what}") from None
 
 
-def read_asm_file(path: Path) -> str:
-    """Read a candidate or baseline `.s`: text that must be x86-64 assembly with a main."""
+def read_asm_file(path: Path, need_main: bool = True) -> str:
+    """Read a candidate or baseline `.s`: text that must be x86-64 assembly with a
+    main (unless `need_main` is false: the task's other files supply it)."""
     from tools.asm import check_x86_64
 
     text = _read_text(path, "assembly text")
     try:
-        check_x86_64(text)
+        check_x86_64(text, need_main)
     except BadInput as exc:
         raise BadInput(f"{path}: {exc}") from None
     return text
@@ -170,14 +228,71 @@ def _natural_key(name: str) -> list[Any]:
     return [(0, int(p), p) if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", name)]
 
 
-def load_tests(tests_dir: Path) -> tuple[TestCase, ...]:
-    """Read NAME.in + NAME.out pairs, in natural name order; other files are ignored.
+def parse_args_line(text: str, where: str) -> tuple[str, ...]:
+    """One line of arguments, split as a shell would (quotes, backslashes), with
+    no expansion: `$HOME`, `*.txt` and `~` reach the program as written."""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if len(lines) > 1:
+        raise BadInput(f"{where}: {len(lines)} lines; the arguments go on one line")
+    if "\0" in text:
+        raise BadInput(f"{where}: arguments cannot hold NUL bytes")
+    try:
+        return tuple(shlex.split(lines[0] if lines else "", comments=False, posix=True))
+    except ValueError as e:  # "No closing quotation", "No escaped character"
+        raise BadInput(f"{where}: cannot split the arguments: {str(e).lower()}") from None
 
-    A folder of NAME.in files alone is valid too: for a superoptimizer the truth
-    is the original's own behaviour, so those tests expect what it prints
-    (`expected` None until `tools.evaluate.prepare_baseline` fills it in). A
-    folder where only some inputs have outputs is an error: a forgotten file
-    must not silently change what is checked."""
+
+def _read_args(path: Path) -> tuple[str, ...]:
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise BadInput(f"cannot read {path}: {e.strerror or e}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadInput(f"{path}: not UTF-8 text") from None
+    return parse_args_line(text, str(path))
+
+
+def read_input_files(folder: Path, limit_bytes: int) -> tuple[tuple[str, bytes], ...]:
+    """The files under `folder` (symbolic links followed), as (relative path,
+    content), sorted; at most MAX_FILES files and `limit_bytes` in all."""
+    found: list[tuple[str, bytes]] = []
+    total = 0
+    for path in sorted(folder.rglob("*")):
+        if path.is_dir():
+            continue
+        rel = path.relative_to(folder).as_posix()
+        if not path.is_file():
+            raise BadInput(f"{path}: not a regular file (input files are copied as files)")
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            raise BadInput(f"cannot read {path}: {e.strerror or e}") from None
+        total += len(data)
+        found.append((rel, data))
+        if len(found) > MAX_FILES:
+            raise BadInput(f"{folder}: more than {MAX_FILES} input files")
+        if total > limit_bytes:
+            raise BadInput(
+                f"{folder}: input files over {limit_bytes >> 20} MB in all "
+                "(raise limits.file_mb in task.toml)"
+            )
+    return tuple(found)
+
+
+def load_tests(
+    tests_dir: Path, args: tuple[str, ...] = (), files_limit: int = Limits().file_mb << 20
+) -> tuple[TestCase, ...]:
+    """Read the tests in natural name order: NAME.in (stdin), NAME.args (one line
+    of arguments, else `args`), NAME.files/ (input files), NAME.out (expected
+    stdout); other files are ignored.
+
+    A folder of tests without any NAME.out is valid too: for a superoptimizer
+    the truth is the original's own behaviour, so those tests expect what it
+    prints (`expected` None until `tools.evaluate.prepare_baseline` fills it
+    in). A folder where only some tests have outputs is an error: a forgotten
+    file must not silently change what is checked."""
     tests_dir = Path(tests_dir)
     if not tests_dir.is_dir():
         if tests_dir.exists():
@@ -187,37 +302,48 @@ def load_tests(tests_dir: Path) -> tuple[TestCase, ...]:
         )
     ins: dict[str, Path] = {}
     outs: dict[str, Path] = {}
+    argfiles: dict[str, Path] = {}
+    filedirs: dict[str, Path] = {}
     try:
         entries = sorted(tests_dir.iterdir())
     except OSError as e:
         raise BadInput(f"cannot read {tests_dir}: {e.strerror or e}") from None
     for p in entries:
-        if p.name.startswith(".") or not p.is_file():
+        if p.name.startswith("."):
             continue
-        if p.suffix == ".in":
-            ins[p.stem] = p
-        elif p.suffix == ".out":
-            outs[p.stem] = p
-    inputs_only = bool(ins) and not outs
-    unpaired = [] if inputs_only else sorted(set(ins) ^ set(outs), key=_natural_key)
+        if p.is_dir():
+            if p.suffix == ".files":
+                filedirs[p.stem] = p
+            continue
+        if not p.is_file():
+            continue
+        kinds = {".in": ins, ".out": outs, ".args": argfiles}
+        if p.suffix in kinds:
+            kinds[p.suffix][p.stem] = p
+    stems = set(ins) | set(argfiles) | set(filedirs)
+    inputs_only = bool(stems) and not outs
+    unpaired = [] if inputs_only else sorted(stems ^ set(outs), key=_natural_key)
     if unpaired:
-        named = [
-            f"{ins[s].name} has no {s}.out" if s in ins else f"{outs[s].name} has no {s}.in"
-            for s in unpaired
-        ]
+        named = []
+        for s in unpaired:
+            given = ins.get(s) or argfiles.get(s) or filedirs.get(s)
+            named.append(f"{given.name} has no {s}.out" if given else f"{s}.out has no {s}.in")
         shown = "; ".join(named[:5]) + (f"; and {len(named) - 5} more" if len(named) > 5 else "")
         raise BadInput(f"unpaired test files in {tests_dir}: {shown}")
-    if not ins:
+    if not stems:
         raise BadInput(
             f"no tests in {tests_dir} (expected NAME.in files, with or without NAME.out)"
         )
     tests = []
-    for stem in sorted(ins, key=_natural_key):
+    for stem in sorted(stems, key=_natural_key):
         try:
             expected = None if inputs_only else outs[stem].read_bytes()
-            tests.append(TestCase(stem, ins[stem].read_bytes(), expected))
+            stdin = ins[stem].read_bytes() if stem in ins else b""
         except OSError as e:
             raise BadInput(f"cannot read test {tests_dir / stem}: {e.strerror or e}") from None
+        test_args = _read_args(argfiles[stem]) if stem in argfiles else tuple(args)
+        files = read_input_files(filedirs[stem], files_limit) if stem in filedirs else ()
+        tests.append(TestCase(stem, stdin, expected, test_args, files))
     return tuple(tests)
 
 
@@ -227,7 +353,21 @@ EMPTY_INPUT = (TestCase("empty", b"", None),)
 # ---------------------------------------------------------------------------
 # task.toml
 
-_TOP_KEYS = ("compare", "generator", "limits", "link_flags", "name")
+_TOP_KEYS = (
+    "args",
+    "cflags",
+    "compare",
+    "function",
+    "generator",
+    "limits",
+    "link_flags",
+    "name",
+    "others",
+    "outputs",
+    "source",
+)
+# The keys that describe the program's shape; the command line may give them too.
+SHAPE_KEYS = ("args", "cflags", "function", "others", "outputs", "source")
 _COMPARE_KEYS = tuple(f.name for f in dataclasses.fields(Compare))
 _LIMIT_KEYS = tuple(f.name for f in dataclasses.fields(Limits))
 
@@ -254,9 +394,11 @@ def _number(where: str, key: str, value: Any, *, integer: bool) -> float | int:
 def parse_task_toml(path: Path) -> dict:
     """Read and validate task.toml.
 
-    Returns only the keys present, converted: "name" and "generator" (str),
-    "link_flags" (tuple of str), "compare" (`Compare`), "limits" (`Limits`, with
-    defaults for the keys not given).
+    Returns only the keys present, converted: "name", "generator" and
+    "function" (str), "link_flags", "args", "cflags" and "outputs" (tuple of
+    str), "others" (tuple of absolute paths) and "source" (an absolute path),
+    "compare" (`Compare`), "limits" (`Limits`, with defaults for the keys not
+    given).
     """
     path = Path(path)
     if not path.is_file():
@@ -276,7 +418,7 @@ def parse_task_toml(path: Path) -> dict:
         msg = " ".join(str(e).split())
         raise BadInput(f"{where}: not valid TOML: {msg}") from None
     _check_keys(where, data, _TOP_KEYS)
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = check_shape(data, where, path.absolute().parent)
     for key in ("name", "generator"):
         if key in data:
             value = data[key]
@@ -322,13 +464,92 @@ def parse_task_toml(path: Path) -> dict:
     return out
 
 
+def _strings(where: str, key: str, value: Any, example: str) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) and v for v in value):
+        raise BadInput(f"{where}: {key} must be a list of strings, e.g. {example}")
+    return tuple(value)
+
+
+def _task_file(
+    where: str, key: str, value: str, root: Path, suffixes: tuple[str, ...] = ()
+) -> Path:
+    path = Path(value)
+    path = path if path.is_absolute() else root / path
+    if not path.exists():
+        raise BadInput(f"{where}: {key}: no such file: {value}")
+    if not path.is_file():
+        raise BadInput(f"{where}: {key}: {value} is not a file")
+    if suffixes and path.suffix not in suffixes:
+        raise BadInput(f"{where}: {key}: {value} is not a {' or '.join(suffixes)} file")
+    return path.absolute()
+
+
+def _output_name(where: str, name: str) -> str:
+    parts = name.split("/")
+    if name.startswith("/") or any(p in ("", ".", "..") for p in parts) or "\0" in name:
+        raise BadInput(
+            f"{where}: outputs: {name!r} must be a relative path inside the working "
+            "directory (no '..', no leading '/')"
+        )
+    return name
+
+
+def check_shape(data: dict, where: str, root: Path) -> dict[str, Any]:
+    """Validate the program-shape keys (SHAPE_KEYS) of task.toml or of the
+    command line; relative paths are taken from `root`. `args` and `cflags`
+    may also be one string, split as a shell would."""
+    out: dict[str, Any] = {}
+    for key in ("args", "cflags"):
+        if key not in data:
+            continue
+        value = data[key]
+        if isinstance(value, str):
+            out[key] = parse_args_line(value, f"{where}: {key}")
+        elif isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+            if any("\0" in v for v in value):
+                raise BadInput(f"{where}: {key} cannot hold NUL bytes")
+            out[key] = tuple(value)
+        else:
+            raise BadInput(f'{where}: {key} must be a list of strings, e.g. ["-n", "10"]')
+    if "others" in data:
+        names = _strings(where, "others", data["others"], '["src/a.c", "lib/x.o"]')
+        paths = [_task_file(where, "others", n, root, (".c", ".o")) for n in names]
+        if len(set(paths)) != len(paths):
+            raise BadInput(f"{where}: others names a file twice")
+        out["others"] = tuple(paths)
+    if "source" in data:
+        value = data["source"]
+        if not isinstance(value, str | Path) or not str(value).strip():
+            raise BadInput(f'{where}: source must be a path, e.g. "src/hot.c"')
+        out["source"] = _task_file(where, "source", str(value), root)
+    if "outputs" in data:
+        names = _strings(where, "outputs", data["outputs"], '["out.txt"]')
+        if len(set(names)) != len(names):
+            raise BadInput(f"{where}: outputs names a file twice")
+        out["outputs"] = tuple(_output_name(where, n) for n in names)
+    if "function" in data:
+        value = data["function"]
+        if not isinstance(value, str) or not value.strip():
+            raise BadInput(f"{where}: function must be a non-empty string (a function's name)")
+        out["function"] = value.strip()
+    return out
+
+
 # ---------------------------------------------------------------------------
 # tasks from files
 
 
-def load_task(asm_path: Path, tests_dir: Path | None = None, source: Path | None = None) -> Task:
+def load_task(
+    asm_path: Path,
+    tests_dir: Path | None = None,
+    source: Path | None = None,
+    shape: dict | None = None,
+) -> Task:
     """Load the .s file, its tests (default: tests/ beside it), its C source
-    (default: the same stem with .c, if present) and task.toml beside it.
+    (default: task.toml's `source`, else the same stem with .c, if present) and
+    task.toml beside it. `shape` holds program-shape keys given on the command
+    line (SHAPE_KEYS, as in task.toml; relative paths from the current
+    folder): they replace task.toml's.
 
     The name is task.toml's `name`, else the folder's name when the file is the
     conventional prog.s, else the file's stem. A folder is loaded as by
@@ -336,12 +557,12 @@ def load_task(asm_path: Path, tests_dir: Path | None = None, source: Path | None
     """
     asm_path = Path(asm_path)
     if asm_path.is_dir() and tests_dir is None and source is None:
-        return load_task_dir(asm_path)
+        return load_task_dir(asm_path, shape)
     default_name = asm_path.absolute().parent.name if asm_path.stem == "prog" else asm_path.stem
-    return _load(asm_path, tests_dir, source, default_name)
+    return _load(asm_path, tests_dir, source, default_name, shape)
 
 
-def load_task_dir(folder: Path) -> Task:
+def load_task_dir(folder: Path, shape: dict | None = None) -> Task:
     """Load a task folder: prog.s (or its only .s file), tests/, optional prog.c and
     task.toml. Without a name in task.toml the task is named after the folder."""
     folder = Path(folder)
@@ -358,24 +579,44 @@ def load_task_dir(folder: Path) -> Task:
             names = ", ".join(p.name for p in candidates)
             raise BadInput(f"{folder} has several .s files ({names}); name the baseline prog.s")
         asm_path = candidates[0]
-    return _load(asm_path, None, None, folder.absolute().name)
+    return _load(asm_path, None, None, folder.absolute().name, shape)
 
 
-def _load(asm_path: Path, tests_dir: Path | None, source: Path | None, default_name: str) -> Task:
+def _load(
+    asm_path: Path,
+    tests_dir: Path | None,
+    source: Path | None,
+    default_name: str,
+    shape: dict | None = None,
+) -> Task:
     asm = _read_text(asm_path, "assembly text")
     toml_path = asm_path.parent / "task.toml"
     settings = parse_task_toml(toml_path) if toml_path.exists() else {}
+    if shape:
+        unknown = sorted(set(shape) - set(SHAPE_KEYS))
+        if unknown:
+            raise ValueError(f"not program-shape keys: {unknown}")
+        given = {k: v for k, v in shape.items() if v is not None}
+        settings.update(check_shape(given, "command line", Path.cwd()))
+    limits = settings.get("limits", Limits())
+    args = settings.get("args", ())
     default_dir = asm_path.parent / "tests"
     if tests_dir is None and not default_dir.exists():
-        tests, expected_from = EMPTY_INPUT, "empty input"  # a program that reads no input
+        # a program that reads no input: one test, empty stdin, the default args
+        tests, expected_from = (dataclasses.replace(EMPTY_INPUT[0], args=args),), "empty input"
     else:
-        tests = load_tests(Path(tests_dir) if tests_dir is not None else default_dir)
+        tests_path = Path(tests_dir) if tests_dir is not None else default_dir
+        tests = load_tests(tests_path, args, limits.file_mb << 20)
         expected_from = "original" if tests[0].expected is None else "files"
-    src_text = None
+    src_text, src_path = None, None
     if source is not None:
-        src_text = _read_text(Path(source), "C source text")
+        src_path = Path(source)
+    elif "source" in settings:
+        src_path = settings["source"]
     elif asm_path.with_suffix(".c").is_file():
-        src_text = _read_text(asm_path.with_suffix(".c"), "C source text")
+        src_path = asm_path.with_suffix(".c")
+    if src_path is not None:
+        src_text = _read_text(src_path, "C source text")
     return Task(
         name=settings.get("name") or default_name,
         asm=asm,
@@ -383,11 +624,17 @@ def _load(asm_path: Path, tests_dir: Path | None, source: Path | None, default_n
         source=src_text,
         link_flags=settings.get("link_flags", DEFAULT_LINK_FLAGS),
         compare=settings.get("compare", Compare()),
-        limits=settings.get("limits", Limits()),
+        limits=limits,
         root=asm_path.absolute().parent,
         asm_path=asm_path.absolute(),
         generator=settings.get("generator"),
         expected_from=expected_from,
+        args=args,
+        others=settings.get("others", ()),
+        cflags=settings.get("cflags", DEFAULT_CFLAGS),
+        source_path=src_path.absolute() if src_path is not None else None,
+        outputs=settings.get("outputs", ()),
+        function=settings.get("function"),
     )
 
 
@@ -591,24 +838,11 @@ def rebuild_baseline(task: Task, opt: str = "-O3") -> Task:
     if not task.source or not task.source.strip():
         raise BadInput(f"task {task.name}: no C source to rebuild the baseline from")
     try:
-        proc = subprocess.run(
-            ["gcc", opt, "-S", "-o", "-", "-x", "c", "-"],
-            input=task.source.encode("utf-8"),
-            capture_output=True,
-            timeout=60,
-            env={**os.environ, "LC_ALL": "C"},  # plain ASCII quotes in messages
-        )
-    except FileNotFoundError:
-        raise BadInput("gcc not found: it is needed to rebuild the baseline") from None
-    except subprocess.TimeoutExpired:
-        raise BadInput(f"task {task.name}: gcc {opt} took over 60 s on the C source") from None
-    if proc.returncode != 0 or not proc.stdout.strip():
-        stderr = proc.stderr.decode("utf-8", "replace").splitlines()
-        errors = [ln for ln in stderr if "error" in ln] or [ln for ln in stderr if ln.strip()]
-        first = errors[0].strip() if errors else f"gcc exited with status {proc.returncode}"
-        if first.startswith("<stdin>:"):
-            first = "line " + first[len("<stdin>:") :]
-        raise BadInput(f"task {task.name}: C source does not compile: {first[:300]}")
-    return dataclasses.replace(
-        task, asm=proc.stdout.decode("utf-8", "replace"), baseline="gcc" + opt
-    )
+        asm = c_to_asm(task.source, [opt], filename=None, timeout=60)
+    except CompileError as exc:
+        if exc.kind == "missing":
+            raise BadInput("gcc not found: it is needed to rebuild the baseline") from None
+        if exc.kind == "timeout":
+            raise BadInput(f"task {task.name}: gcc {opt} took over 60 s on the C source") from None
+        raise BadInput(f"task {task.name}: C source does not compile: {exc}") from None
+    return dataclasses.replace(task, asm=asm, baseline="gcc" + opt)

@@ -198,19 +198,26 @@ def measure(
     expected_hashes: tuple[str, str],
     options: TimingOptions | None = None,
     to_beat: float | None = None,
+    outputs: tuple[str, ...] = (),
 ) -> Timing:
-    """Time `candidate` against `baseline` on `test` until decided (decide mode)
-    or precise enough (precise mode). `to_beat`: the lower bound of the best
-    speedup so far; a candidate whose interval lies below it stops early."""
+    """Time `candidate` against `baseline` on `test` (its stdin, arguments and
+    input files) until decided (decide mode) or precise enough (precise mode).
+    `to_beat`: the lower bound of the best speedup so far; a candidate whose
+    interval lies below it stops early. `outputs`: the output files the
+    expected hashes cover."""
     opt = options or TimingOptions()
     rng = random.Random(opt.seed)
     timing = Timing(test=test.name, metric="cpu_time", mode=opt.mode, level=opt.level)
     samples: dict[int, list[RunResult]] = {0: [], 1: []}
     looks = set(opt.schedule)
     cap = opt.max_seconds
-    with timing_slot(), sandbox.session([baseline, candidate], cpu=timing_core()) as session:
+    room = sum(len(data) for _, data in test.files)
+    with (
+        timing_slot(),
+        sandbox.session([baseline, candidate], cpu=timing_core(), room=room) as session,
+    ):
         start = time.monotonic()
-        session.set_input(test.input)
+        session.set_test(test, outputs)
         pairs = 0
         while not timing.decision:
             order = (0, 1) if rng.random() < 0.5 else (1, 0)

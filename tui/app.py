@@ -254,7 +254,7 @@ class SuperoptApp(App[None]):
                     baseline_doc(
                         self.session.baseline_asm(),
                         base.tests if base else None,
-                        base.timing_test if base else "",
+                        base.timing_shown if base else "",
                         base_hot,
                     ),
                     scroll_home=self.shown is not None or diff.doc is None,

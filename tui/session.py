@@ -62,12 +62,13 @@ class RunSession:
         """A new run, with the options of `agent run` (same checks, same run folder);
         `cli_values` are RunConfig fields (None: not given)."""
         from agent.config import from_options
-        from agent.run import start_run
+        from agent.run import shape_from_options, start_run
 
         if program is None:
             raise click.UsageError("give PROGRAM.s, or --open RUN_DIR")
+        shape = shape_from_options(cli_values)  # --args, --others, ...
         config, _ = from_options({**cli_values, "sandbox_mode": sandbox_mode}, verbose)
-        ctx = start_run(program, tests_dir, source, config, out, "agent tui --open")
+        ctx = start_run(program, tests_dir, source, config, out, "agent tui --open", shape)
         return cls(ctx.run_dir, ctx)
 
     @classmethod

@@ -146,6 +146,7 @@ def summarize(lines: list[dict], meta: dict | None = None) -> dict:
         else None,
         "candidate_geomean_speedup": _round(_geomean(best_candidates)),
         "tasks_with_timed_candidate": len(best_candidates),
+        "proofs": _proofs(done),
         "baseline": meta.get("baseline") or _baseline_word(origins),
         "baselines": dict(sorted(origins.items())),
         "model": meta.get("model") or _one(x.get("model") for x in lines),
@@ -169,6 +170,9 @@ def summarize(lines: list[dict], meta: dict | None = None) -> dict:
             "(95% CI lower bound above 1.0)",
             "candidate_geomean_speedup": "geometric mean of each task's best correct "
             "candidate's point speedup (may be below 1.0)",
+            "proofs": "winners (tasks that kept a candidate) by the proof of the code they "
+            "changed: proved, refuted (never kept: counted when one was dropped), unknown; "
+            "not_checked without the [prove] extra or with prove_seconds 0",
         },
     }
     return summary
@@ -253,6 +257,10 @@ def render_markdown(summary: dict, lines: list[dict], title: str = "Batch summar
         ("median speedup", _x(s["median_speedup"])),
         ("significantly faster", _pct(s["faster_rate"])),
         ("significantly faster and verified", _pct(s["verified_rate"])),
+        (
+            "winners proved / refuted and dropped / unknown",
+            "{proved} / {refuted} / {unknown}".format(**s.get("proofs") or _proofs([])),
+        ),
         (
             f"best correct candidates, geometric mean ({s['tasks_with_timed_candidate']} tasks)",
             _x(s["candidate_geomean_speedup"]),
@@ -367,3 +375,18 @@ def write_summary(
     tmp.replace(out / SUMMARY_JSON)
     (out / SUMMARY_MD).write_text(render_markdown(summary, lines))
     return summary
+
+
+def _proofs(done: list[dict]) -> dict:
+    """Winners by proof status (agent/proof.py); refuted counts tasks where a
+    refuted candidate was dropped for the next best."""
+    counts = {"proved": 0, "refuted": 0, "unknown": 0, "not_checked": 0}
+    for line in done:
+        if line.get("refuted"):
+            counts["refuted"] += 1
+        if (line.get("best") or {}).get("source", "baseline") == "baseline":
+            continue
+        proof = line.get("proof")
+        status = proof["status"] if proof else "not_checked"
+        counts[status if status in counts else "unknown"] += 1
+    return counts

@@ -145,6 +145,37 @@ def variants(task: Task, target: str) -> list[Variant]:
     return out
 
 
+_OWN_LEVEL = re.compile(r"-O|-march=|-mtune=|-g")
+_PATH_FLAGS = ("-I", "-iquote", "-isystem", "-idirafter", "-include")
+
+
+def source_flags(task: Task) -> list[str]:
+    """What the source needs to compile apart from the variant's choices: the
+    task's cflags (`-D`, `-I`, `-std`... of a project made by `agent task
+    from-c`) without their optimisation level and target, relative folders
+    made absolute, and the source's own folder for its quoted includes."""
+    root = task.root or Path.cwd()
+    flags: list[str] = []
+    items = list(getattr(task, "cflags", ()))
+    i = 0
+    while i < len(items):
+        flag = items[i]
+        if flag in _PATH_FLAGS and i + 1 < len(items):
+            where = Path(items[i + 1])
+            flags += [flag, str(where if where.is_absolute() else root / where)]
+            i += 2
+            continue
+        if flag.startswith("-I") and len(flag) > 2 and not Path(flag[2:]).is_absolute():
+            flag = "-I" + str(root / flag[2:])
+        if not _OWN_LEVEL.match(flag):
+            flags.append(flag)
+        i += 1
+    source_path = getattr(task, "source_path", None)
+    if source_path is not None:
+        flags += ["-iquote", str(Path(source_path).parent)]
+    return flags
+
+
 def compile_variant(task: Task, variant: Variant, sandbox: Sandbox | None) -> str | None:
     """The variant's assembly (None when it does not build or, for PGO, when no
     profile could be collected)."""
@@ -152,7 +183,7 @@ def compile_variant(task: Task, variant: Variant, sandbox: Sandbox | None) -> st
     source = pragmas.apply(task.source, variant.directives)
     with tempfile.TemporaryDirectory(prefix="builtin-cc-") as tmp:
         folder = Path(tmp)
-        flags = list(variant.flags)
+        flags = [*source_flags(task), *variant.flags]
         if variant.pgo:
             trained = sandbox is not None and pgo.profile(
                 task, task.source, variant.compiler, variant.flags, folder, sandbox

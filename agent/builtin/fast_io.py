@@ -37,14 +37,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-import subprocess
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from agent.builtin import asmtext as at
 from agent.builtin import fast_io_runtime as rt
 from agent.builtin.context import PassContext
+from tools.cc import CompileError, c_to_asm
 
 NAME = "fast_io"
 SCANF = frozenset({"__isoc99_scanf", "scanf"})
@@ -577,28 +575,13 @@ def compile_runtime(scans, prints) -> str | None:
     """The runtime and the specialised functions as assembly, local labels renamed."""
     source = runtime_source(scans, prints)
     key = hashlib.sha256(source.encode()).hexdigest()[:12]
-    with tempfile.TemporaryDirectory(prefix="sofio-") as tmp:
-        path = Path(tmp) / f"sofio_{key}.c"
-        path.write_text(source)
-        done = subprocess.run(
-            [
-                "gcc",
-                "-O2",
-                "-S",
-                "-fno-stack-protector",
-                "-fcf-protection=none",
-                "-fno-asynchronous-unwind-tables",
-                "-o",
-                "-",
-                str(path),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-    if done.returncode != 0:
+    flags = ["-O2", "-fno-stack-protector", "-fcf-protection=none"]
+    flags += ["-fno-asynchronous-unwind-tables"]
+    try:
+        out = c_to_asm(source, flags, filename=f"sofio_{key}.c")
+    except CompileError:
         return None
-    body = [line for line in done.stdout.splitlines() if not _DROP.match(line)]
+    body = [line for line in out.splitlines() if not _DROP.match(line)]
     text = "\n".join(body)
     text = re.sub(r"(?<![\w.$])\.L(?=[\w.$])", ".Lsofio_", text)
     return "\n\t# fast I/O runtime (agent.builtin.fast_io)\n\t.text\n" + text + "\n" + _GUARD

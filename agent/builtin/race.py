@@ -86,8 +86,9 @@ def race(
     alive = set(names)
     binaries = [baseline, *(entrants[n] for n in names)]
     index = {n: i + 1 for i, n in enumerate(names)}
-    with timing_slot(), sandbox.session(binaries, cpu=timing_core()) as session:
-        session.set_input(test.input)
+    room = sum(len(data) for _, data in test.files)
+    with timing_slot(), sandbox.session(binaries, cpu=timing_core(), room=room) as session:
+        session.set_test(test)  # its stdin, arguments and input files
         start = time.monotonic()
         for done in range(1, rounds + 1):
             order = [0, *(index[n] for n in names if n in alive)]

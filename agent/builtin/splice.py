@@ -97,7 +97,6 @@ _SYMBOL = re.compile(r"[A-Za-z_.][\w.$]*")
 _INSN_PREFIXES = frozenset(
     {"rep", "repe", "repz", "repne", "repnz", "lock", "notrack", "bnd", "data16", "addr32"}
 )
-_FUNCTION_TYPES = frozenset({"function", "gnu_indirect_function", "STT_FUNC"})
 
 _DECLS = frozenset({".globl", ".global", ".local", ".type", ".size", ".hidden", ".internal"})
 _SWITCHES = frozenset(
@@ -242,27 +241,13 @@ def _section_directive(head: str, args: str) -> tuple[str, str | None, str]:
     return name, flags, directive
 
 
-def _declared(code: list[str]) -> tuple[set[str], set[str]]:
-    """Names typed as functions, and `.globl` names."""
-    functions: set[str] = set()
-    globl: set[str] = set()
-    for line in code:
-        parts = line.split(None, 1)
-        if len(parts) < 2:
-            continue
-        if parts[0] == ".type":
-            name, _, kind = parts[1].partition(",")
-            if kind.strip().lstrip('@%"').rstrip('"') in _FUNCTION_TYPES:
-                functions.add(name.strip().strip('"'))
-        elif parts[0] in (".globl", ".global"):
-            globl.update(n.strip() for n in parts[1].split(","))
-    return functions, globl
-
-
 def _parse(text: str) -> _Asm:
-    raw = asmlib._split_lines(text)
+    """The splice's model of a text, on `tools.asm`'s parse: its line kinds,
+    labels and declarations; a line the two readings disagree on is refused."""
+    listing = asmlib.parse(text)
+    raw = [line.text for line in listing.lines]
     code = [line.strip() for line in asmlib._strip_comments(text).split("\n")[: len(raw)]]
-    functions, globl = _declared(code)
+    functions, globl = asmlib.declarations(listing)
     asm = _Asm(raw, [], [], {}, globl, {}, {}, {".text": ".text"}, {})
     section, previous, stack = ".text", ".text", []
     owner: dict[str, int | None] = {}  # code section -> the piece its lines belong to
@@ -282,8 +267,13 @@ def _parse(text: str) -> _Asm:
             continue
         if (";" in body and len(asmlib._statements(body)) > 1) or body.startswith('"'):
             raise _Refuse(f"line {index + 1}: not one plain statement")
+        parsed = listing.lines[index]
         label = _LABEL_LINE.fullmatch(body)
         assign = _ASSIGN.fullmatch(body)
+        if (parsed.kind == "label") != bool(label) or (label and label[1] != parsed.label):
+            raise _Refuse(f"line {index + 1}: label not understood")
+        if parsed.kind not in ("label", "directive", "instruction"):
+            raise _Refuse(f"line {index + 1}: statement not understood")
         if label:
             name = label.group(1)
             if label.group(2).strip():
@@ -447,15 +437,9 @@ def _declaration(asm: _Asm, index: int, line: _Line, define) -> None:
 
 def function_names(asm: str) -> list[str]:
     """Functions the file defines (symbols typed `@function`), in order of definition."""
-    raw = asmlib._split_lines(asm)
-    code = [line.strip() for line in asmlib._strip_comments(asm).split("\n")[: len(raw)]]
-    functions, _ = _declared(code)
-    found: list[str] = []
-    for line in code:
-        match = _LABEL_LINE.fullmatch(line)
-        if match and match.group(1) in functions and match.group(1) not in found:
-            found.append(match.group(1))
-    return found
+    listing = asmlib.parse(asm)
+    functions, _ = asmlib.declarations(listing)
+    return [f.name for f in listing.functions if f.name in functions]
 
 
 def splice(base: str, donor: str, names: Iterable[str], tag: str = "mix") -> str | None:

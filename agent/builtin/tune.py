@@ -299,7 +299,7 @@ def tune(
             digests[v] = d
             result.asm[v] = asm
             if d != seen_original and d not in binaries:
-                built = build(asm, sandbox, task.link_flags)
+                built = build(asm, sandbox, task.link_flags, task.objects)
                 binaries[d] = built.binary if built.ok else b""
         entrants = {
             d: binaries[d] for d in {digests[v] for v in generation} if d and binaries.get(d)

@@ -84,7 +84,7 @@ class EventLog(RichLog):
             case ev.BaselineMeasured():
                 self.say(
                     at,
-                    f"baseline: {event.tests} tests pass; timing on {event.timing_test} "
+                    f"baseline: {event.tests} tests pass; timing on {event.timing_shown} "
                     f"({event.cpu_ms:.1f} ms CPU)",
                 )
             case ev.BranchStarted():
@@ -133,5 +133,7 @@ class EventLog(RichLog):
                     f"finished: {event.speedup:.3f}x [{low:.3f}, {high:.3f}] from {event.best}",
                     "bold",
                 )
+                if event.proof:
+                    self.say(at, event.proof, "bold")
             case _:
                 pass

@@ -1,0 +1,1 @@
+long checksum(const int *a, int n, int rounds);
