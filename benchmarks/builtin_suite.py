@@ -12,9 +12,10 @@ Each task's run folder (events, candidates, report.json) is kept under
 `--out` when given.
 
 Beside it, the bar to clear ("just recompile it"): the C source recompiled as a
-user's own flag sweep would, `gcc -O3 -march=native` (as typed: no
--ffp-contract=off, so FMA may change float results), `-O3 -funroll-loops` and
-PGO (`-O3 -fprofile-use`, trained on the task's tests), each compiled by the
+user's own flag sweep would, with gcc and with clang: `-O3` (clang's; gcc's is
+the baseline), `-O3 -march=native` (as typed: no -ffp-contract=off, so FMA may
+change float results), `-O3 -funroll-loops` and PGO (`-O3` trained on the
+task's tests; clang's through llvm-profdata), each compiled by the
 built-in optimizer's own code (`agent.builtin.compiler`) and judged by the
 harness like any candidate (`tools.evaluate`: tests, timing decision,
 differential inputs). The best correct one per task is the reference (1.0 when
@@ -26,7 +27,8 @@ counted apart), verified counts and the time per task.
 
     .venv/bin/python benchmarks/builtin_suite.py [--budget 170] [--iterations 20]
         [--branches 2] [--patience N] [--target-cpu native] [--diff-inputs 200]
-        [--no-reference] [--out DIR] [--quiet] [--half tune|heldout] [TASK_DIR ... | SUITE_DIR]
+        [--no-reference] [--out DIR] [--save FILE] [--quiet] [--half tune|heldout]
+        [TASK_DIR ... | SUITE_DIR]
 
 `--patience` (default: `--iterations`, so no branch stops for want of
 improvement before the budget) is `agent run --patience`. About 12 minutes for
@@ -59,10 +61,15 @@ from tools.timing import TimingOptions  # noqa: E402
 
 # A user's own flag sweep, as typed (see the module docstring).
 RECOMPILES = (
-    ("march", Variant("gcc", ("-O3", "-march=native"))),
-    ("unroll", Variant("gcc", ("-O3", "-funroll-loops"))),
-    ("pgo", Variant("gcc", ("-O3",), pgo=True)),
+    ("gcc march", Variant("gcc", ("-O3", "-march=native"))),
+    ("gcc unroll", Variant("gcc", ("-O3", "-funroll-loops"))),
+    ("gcc pgo", Variant("gcc", ("-O3",), pgo=True)),
+    ("clang", Variant("clang", ("-O3",))),
+    ("clang march", Variant("clang", ("-O3", "-march=native"))),
+    ("clang unroll", Variant("clang", ("-O3", "-funroll-loops"))),
+    ("clang pgo", Variant("clang", ("-O3",), pgo=True)),
 )
+TYPED = {"-O3", "-O2", "-march=native", "-funroll-loops", "-ffp-contract=off"}
 
 
 def reference(task, baseline, sandbox, args) -> dict:
@@ -118,6 +125,7 @@ def run_one(folder: Path, args) -> dict:
     row = {
         "task": task.name,
         "passes": report["best"].get("passes", []) if won else [],
+        "explained": (report.get("explained") or []) if won else [],
         "correct": report["correct"] and not differential.get("mismatches"),
         "verified": won and report["verified"],
         "speedup": report["speedup"],
@@ -182,6 +190,7 @@ def main(argv=None) -> int:
     parser.add_argument("--no-reference", action="store_true", help="skip the recompiles")
     parser.add_argument("--out", type=Path, default=None, help="keep each task's run folder")
     parser.add_argument("--quiet", action="store_true")
+    parser.add_argument("--save", type=Path, help="write the rows as JSON after each task")
     parser.add_argument(
         "--half",
         choices=("tune", "heldout"),
@@ -198,6 +207,8 @@ def main(argv=None) -> int:
     for folder in folders:  # a line per task as it ends, so a cut-short run keeps its figures
         rows.append(run_one(folder, args))
         r = rows[-1]
+        if args.save:
+            args.save.write_text(json.dumps(rows, indent=1, default=str))
         ref = f", best recompile {r['ref']:.3f}x {r['ref_name']}" if "ref" in r else ""
         print(
             f"= {r['task']}: built-in {r['speedup']:.3f}x "
@@ -221,6 +232,7 @@ def main(argv=None) -> int:
     wrong = sum(1 for r in rows if not r["correct"])
     print(f"\ngeometric mean speedup over gcc -O3: {geomean:.3f}x over {len(rows)} tasks")
     print(f"incorrect results: {wrong}")
+    print_ablation(rows)
     return 1 if wrong else 0
 
 
@@ -229,7 +241,7 @@ def print_with_reference(rows: list[dict]) -> int:
     width = max(12, *(len(r["task"]) for r in rows))
     print(
         f"{'task':<{width}} {'builtin':>8}  {'95% CI':<15} {'time':>5}  {'best recompile':<15} "
-        f"{'vs ref':>7}  {'march/unroll/pgo':<26} {'passes':<24} check"
+        f"{'vs ref':>7}  {'gcc m/u/p, clang o/m/u/p':<44} {'passes':<24} check"
     )
     for r in rows:
         ci = f"[{r['ci'][0]:.3f},{r['ci'][1]:.3f}]" if r["ci"] else "-"
@@ -238,7 +250,7 @@ def print_with_reference(rows: list[dict]) -> int:
         passes = "+".join(r["passes"]) or "(none)"
         print(
             f"{r['task']:<{width}} {r['speedup']:>7.3f}x  {ci:<15} {r['seconds']:>4.0f}s  "
-            f"{ref:<15} {r['speedup'] / r['ref']:>6.3f}x  {tried:<26} {passes:<24} {r['verdict']}"
+            f"{ref:<15} {r['speedup'] / r['ref']:>6.3f}x  {tried:<44} {passes:<24} {r['verdict']}"
         )
 
     def geomean(values: list[float]) -> float:
@@ -266,7 +278,47 @@ def print_with_reference(rows: list[dict]) -> int:
         f"time: built-in {sum(r['seconds'] for r in rows):.0f} s, "
         f"recompiles {sum(r['ref_seconds'] for r in rows):.0f} s"
     )
+    print_ablation(rows)
     return 1 if wrong else 0
+
+
+def kinds(move: dict) -> list[str]:
+    """What a winner's move is made of, for the ablation table: a compile is a
+    typed build, or tuned flags, and may carry PGO and per-loop directives; an
+    assembly pass is itself."""
+    what = move.get("what") or move["move"]
+    if not what.startswith(("gcc ", "clang ")):
+        return [move["move"]]
+    words = what.split(" [")[0].replace(" +pgo", "").split()[1:]
+    found = ["compile: typed flags" if set(words) <= TYPED else "compile: tuned flags"]
+    found += ["compile: PGO"] if "+pgo" in what else []
+    found += ["compile: per-loop directives"] if " [" in what else []
+    return found
+
+
+def print_ablation(rows: list[dict]) -> None:
+    """Per kind of move: how many winners contain it, and the geometric mean of
+    what it added (the winner over the winner rebuilt without that move,
+    `report.json` `explained`). A compile's figure counts for each of its kinds:
+    its flags, PGO and directives are one move, not taken apart."""
+    added: dict[str, list[float]] = {}
+    count: dict[str, int] = {}
+    for r in rows:
+        seen = set()
+        for move in r.get("explained", []):
+            for kind in kinds(move):
+                if kind not in seen:
+                    seen.add(kind)
+                    count[kind] = count.get(kind, 0) + 1
+                if move.get("added"):
+                    added.setdefault(kind, []).append(move["added"])
+    if not count:
+        return
+    print(f"\n{'move':<30} {'winners':>7}  {'geomean added':>13}")
+    for kind in sorted(count, key=lambda k: -count[k]):
+        values = added.get(kind, [])
+        mean = math.exp(sum(map(math.log, values)) / len(values)) if values else float("nan")
+        print(f"{kind:<30} {count[kind]:>7}  {mean:>12.3f}x")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,9 @@ harness then judges like any other. Three kinds:
   with each hot function taken from whichever build ran it fastest
   (`agent.builtin.mix`); a regeneration may carry `replay`, the branch's
   accepted assembly passes re-applied on top of the new code;
+- a search that runs programs (`make` instead of `apply`: it gets the task's
+  bench, its sandbox and tests, and the time left, and returns the `apply`
+  for that task): the STOKE-style search on the hottest loop;
 - nothing else: the order they are tried in is `agent.builtin.policy`.
 
 A pass's `phase` places it in that order: "io" passes come first when the
@@ -35,20 +38,36 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from agent.builtin import align, compiler, fast_io, idioms, ifconvert, peephole
+from agent.builtin import align, compiler, fast_io, idioms, ifconvert, mca, peephole, stoke
+from agent.builtin.bench import Bench
 from agent.builtin.context import PassContext
 
 MIX = "mix"  # the move that splices each hot function from the build that ran it fastest
 
 Apply = Callable[[str, PassContext], str | None]
+Make = Callable[[Bench, float | None], Apply | None]  # (bench, seconds left) -> apply
+
+STOKE_UNTIMED_S = 15.0  # the loop search's seconds per text without a time budget
+STOKE_MAX_S = 60.0  # at most, whatever the budget
+STOKE_MIN_S = 10.0  # less than this left: no search
+
+
+def _stoke(bench: Bench, left: float | None) -> Apply | None:
+    """The loop search for this task, `min(60 s, left / 4)` per text."""
+    sandbox = bench.sandbox()
+    seconds = STOKE_UNTIMED_S if left is None else min(STOKE_MAX_S, left / 4)
+    if sandbox is None or not mca.available() or seconds < STOKE_MIN_S:
+        return None
+    return stoke.as_pass(bench.task, sandbox, seconds)
 
 
 @dataclass(frozen=True)
 class AsmPass:
     name: str  # as it appears in a winner's `passes`
     phase: str  # "io" | "early" | "late" (see the module docstring)
-    apply: Apply
+    apply: Apply | None  # None: made per task by `make`
     words: str  # what it does, for a user reading the report
+    make: Make | None = None
 
 
 PASSES: tuple[AsmPass, ...] = (
@@ -63,6 +82,8 @@ PASSES: tuple[AsmPass, ...] = (
     AsmPass("bmi2", "late", idioms.apply_bmi2, "shifts by %cl as BMI2 shlx/shrx/sarx"),
     AsmPass("align32", "late", align.apply32, "hot loop heads aligned to 32 bytes"),
     AsmPass("align64", "late", align.apply64, "hot loop heads aligned to 64 bytes"),
+    AsmPass("stoke", "late", None,
+            "hot loop rewritten by a stochastic search (llvm-mca cost, tests)", _stoke),
 )  # fmt: skip
 BY_NAME = {p.name: p for p in PASSES}
 

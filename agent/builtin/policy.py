@@ -125,7 +125,7 @@ def _ordered(
     order += phase("late")
     order += [] if io_first else phase("io")
     # Last: the accepted assembly passes again, on top of other compiler output.
-    replay = tuple(p for p in stack if p in BY_NAME)
+    replay = tuple(p for p in stack if p in BY_NAME and BY_NAME[p].apply is not None)
     if replay and "given" not in stack:
         for variant, speed in ranked:
             if variant.slug not in done:

@@ -19,13 +19,14 @@ import asyncio
 import functools
 import hashlib
 import threading
+import time
 
-from agent.builtin import compiler, cpu
+from agent.builtin import cpu
 from agent.builtin.bench import Bench
 from agent.builtin.builds import Builds
 from agent.builtin.context import PassContext
 from agent.builtin.memory import Memory
-from agent.builtin.moves import BY_NAME, MIX, Move, words
+from agent.builtin.moves import BY_NAME, MIX, Apply, Move, words
 from agent.builtin.policy import Only, moves
 from agent.builtin.profiling import Profiler
 from agent.proposer import Proposal, ProposalRequest
@@ -44,6 +45,18 @@ class _TaskState:
         self.bench = Bench(task, sandbox, use_sandbox)
         self.profiler = Profiler(self.bench)
         self.builds = Builds(self.bench, self.profiler)
+        self.made: dict[str, Apply | None] = {}  # passes made per task (`AsmPass.make`)
+
+    def apply(self, name: str, asm: str, ctx: PassContext, deadline: float | None) -> str | None:
+        """Pass `name` on `asm`; a pass made per task is made on first use."""
+        found = BY_NAME[name]
+        if found.apply is not None:
+            return found.apply(asm, ctx)
+        if name not in self.made:
+            left = None if deadline is None else deadline - time.monotonic()
+            self.made[name] = found.make(self.bench, left)
+        run = self.made[name]
+        return run(asm, ctx) if run is not None else None
 
 
 class BuiltinProposer:
@@ -87,7 +100,7 @@ class BuiltinProposer:
             if state.task.source:
                 ranked = functools.partial(state.builds.ranked, target, request.deadline)
             for move in moves(stack, ctx, memory, self._only, ranked):
-                asm, made = self._make(state, move, request.current, ctx, stack)
+                asm, made = self._make(state, move, request, ctx, stack)
                 if asm is None or not memory.fresh(asm):
                     continue
                 if not cpu.allowed(asm, state.task.asm, target):
@@ -114,11 +127,12 @@ class BuiltinProposer:
             return self._tasks[key]
 
     def _make(
-        self, state: _TaskState, move: Move, current: str, ctx: PassContext, stack: tuple
+        self, state: _TaskState, move: Move, request: ProposalRequest, ctx: PassContext, stack
     ) -> tuple[str | None, tuple[str, ...]]:
         """The move's assembly and the stack of moves that produced it."""
         if not move.regen:
-            return move.run(current, ctx), (*stack, move.name)
+            asm = state.apply(move.name, request.current, ctx, request.deadline)
+            return asm, (*stack, move.name)
         asm = state.builds.text(move.name, move.variant, ctx.target)
         made: tuple[str, ...] = (move.name,)
         if asm is None or not move.replay:
@@ -127,7 +141,7 @@ class BuiltinProposer:
         # numbers no longer match that profile, so later passes go without hot lines.
         here = state.profiler.context(asm, ctx.target)
         for name in move.replay:
-            out = BY_NAME[name].apply(asm, here)
+            out = state.apply(name, asm, here, request.deadline)
             if out is not None:
                 asm, made = out, (*made, name)
                 here = here.without_profile()
@@ -143,30 +157,29 @@ class BuiltinProposer:
         not build or a name is unknown."""
         state = self._state(task)
         target = cpu.check_target(target)
-        by_slug = {v.slug: v for v in compiler.variants(task, target)}
         with state.lock:
             asm = task.asm
             rest = list(passes)
-            if rest and (rest[0] in by_slug or rest[0] == MIX):
+            first = state.builds.variant(rest[0], target) if rest else None
+            if rest and (first is not None or rest[0] == MIX):
                 slug = rest.pop(0)
-                asm = state.builds.text(slug, by_slug.get(slug), target)
+                asm = state.builds.text(slug, first, target)
                 if asm is None:
                     return None
             for name in rest:
                 if name not in BY_NAME:
                     return None
-                out = BY_NAME[name].apply(asm, state.profiler.context(asm, target))
+                out = state.apply(name, asm, state.profiler.context(asm, target), None)
                 asm = out if out is not None else asm
             return asm
 
     def describe(self, task: Task, move: str, target: str) -> str:
         """A move in words: a compile's command line, the mix's recipe, or the pass."""
+        builds = self._state(task).builds
         if move == MIX:
-            return self._state(task).builds.mix_recipe or "per-function mix"
-        for variant in compiler.variants(task, target):
-            if variant.slug == move:
-                return variant.name
-        return words(move)
+            return builds.mix_recipe or "per-function mix"
+        variant = builds.variant(move, target)
+        return variant.name if variant is not None else words(move)
 
     def explain(
         self, winner: str, passes, baseline, sandbox: Sandbox, target: str, confirmed: Ratio | None
