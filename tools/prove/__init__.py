@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import re
 import tempfile
@@ -50,6 +51,10 @@ LAYOUT = (
     "-Wl,-Tdata=0x30000000",
     "-Wl,-Tbss=0x38000000",
 )
+TOTAL_CHECKS = 3  # a candidate's proof takes at most this many checks' time limits
+HARD_FACTOR = 1.5  # a check is killed at this multiple of its limit (plus SPAWN_S)
+SPAWN_S = 20.0  # a fresh interpreter importing angr
+CHILD_MEMORY_MB = 6144
 INSTALL_HINT = "proving needs angr: pip install -e '.[prove]' (or make setup)"
 _FALL = ".Lprove_fall"
 
@@ -91,10 +96,14 @@ def prove(
     require()
     options = options or ProveOptions()
     build_with = (link_flags, objects, void_functions(source or ""))
-    verdicts = [
-        _check(change, baseline, candidate, sandbox, build_with, options)
-        for change in changed(baseline, candidate)
-    ]
+    deadline = time.monotonic() + TOTAL_CHECKS * options.seconds
+    verdicts = []
+    for change in changed(baseline, candidate):
+        if time.monotonic() > deadline:
+            why = f"the proof's time ({TOTAL_CHECKS} x {options.seconds:g} s) was spent"
+            verdicts.append(Verdict(change.title, UNKNOWN, why=why, line=change.line))
+            continue
+        verdicts.append(_check(change, baseline, candidate, sandbox, build_with, options))
     return Proof.of(verdicts)
 
 
@@ -106,11 +115,57 @@ def _check(change: Change, baseline, candidate, sandbox, build_with, options) ->
     cached = _load(key) if options.cache else None
     if cached is not None:
         return cached
-    verdict = _decide(change, baseline, candidate, sandbox, build_with, options)
+    verdict = _isolated(change, baseline, candidate, sandbox, build_with, options)
     verdict = Verdict(**{**verdict.to_dict(), "seconds": round(time.monotonic() - start, 2)})
     if options.cache and not verdict.why.startswith(("time limit", "build")):
         _store(key, verdict)
     return verdict
+
+
+def _isolated(change: Change, baseline, candidate, sandbox, build_with, options) -> Verdict:
+    """`_decide` in a child process, killed at a hard deadline.
+
+    Why: angr's time limit is checked only between steps and z3 can abort the
+    whole process on an internal assertion; neither may stall or kill the run
+    that asked (seen on the suite: one check past 300 s, and a z3 abort)."""
+    context = multiprocessing.get_context("spawn")
+    parent, child = context.Pipe(duplex=False)
+    box = (sandbox.limits, sandbox.mode)
+    worker = context.Process(
+        target=_child, args=(child, change, baseline, candidate, box, build_with, options)
+    )
+    worker.start()
+    child.close()
+    limit = HARD_FACTOR * options.seconds + SPAWN_S
+    try:
+        if parent.poll(limit):
+            return parent.recv()
+        why = f"time limit {options.seconds:g} s (stopped at {limit:g} s)"
+    except EOFError:  # died without a verdict
+        worker.join(5)
+        why = f"the symbolic checker crashed (exit status {worker.exitcode})"
+    finally:
+        if worker.is_alive():
+            worker.kill()
+        worker.join(5)
+        parent.close()
+    return Verdict(change.title, UNKNOWN, why=why, line=change.line)
+
+
+def _child(conn, change, baseline, candidate, box, build_with, options) -> None:
+    """The child's side of `_isolated`: bounded memory, one verdict sent back."""
+    import resource
+
+    from tools.sandbox import Sandbox
+
+    cap = CHILD_MEMORY_MB << 20
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    try:
+        verdict = _decide(change, baseline, candidate, Sandbox(*box), build_with, options)
+    except MemoryError:
+        verdict = Verdict(change.title, UNKNOWN, why="out of memory", line=change.line)
+    conn.send(verdict)
+    conn.close()
 
 
 _VOID = re.compile(r"^\s*(?:(?:static|inline|extern)\s+)*void\s+(\w+)\s*\(", re.MULTILINE)
