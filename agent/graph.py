@@ -243,9 +243,15 @@ async def _proved_or_dropped(ctx: RunContext, b: int, summary, report, report_pa
     """A would-be new best is proved first (agent/proof.py; verdicts are cached, so the
     run's final check of the winner costs nothing more): a refuted one is not taken,
     and its counterexample reaches the model through the report (agent/feedback.py)."""
-    from agent.proof import prove_winner
+    from agent.proof import prove_winner, worst_case
 
     if "proof" not in report:
+        # Only a model learns from a refutation; the built-in's winner is proved at the end.
+        # A proof never runs past the time budget here: the final one is bounded apart.
+        offline = getattr(ctx.proposer, "offline", False)
+        late = ctx.deadline is not None and ctx.deadline - time.monotonic() < worst_case(ctx)
+        if offline or late:
+            return summary
         ctx.set_phase(b, "proving")
         proof = await asyncio.to_thread(prove_winner, ctx, summary["candidate"])
         if proof is None:

@@ -29,6 +29,16 @@ def prove_winner(ctx: RunContext, summary: dict) -> dict | None:
     return {**proof.to_dict(), "summary": proof.summary()}
 
 
+def worst_case(ctx: RunContext) -> float:
+    """The longest one candidate's proof may take (0 when proving is off)."""
+    seconds = ctx.config.prove_seconds
+    return (
+        provelib.TOTAL_CHECKS * (provelib.HARD_FACTOR * seconds + provelib.SPAWN_S)
+        if seconds
+        else 0.0
+    )
+
+
 def proof_line(proof: dict | None, verified: bool) -> str:
     """ "proved: mix (complete)"; a verified but unproved winner says so."""
     if not proof:
