@@ -171,3 +171,4 @@ def test_pgo_trains_once_in_the_sandbox_and_the_build_uses_the_profile(cc, monke
     assert first is not None and again is not None and len(trained) == 1
     plain = compiler.compile_variant(task, compiler.Variant(cc, ("-O3",)), sandbox)
     assert first != plain  # the profile changed the code (block order, counts)
+    assert build(first, sandbox, task.link_flags).ok  # GNU as takes it (no .cg_profile)

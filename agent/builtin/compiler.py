@@ -194,12 +194,19 @@ def compile_variant(task: Task, variant: Variant, sandbox: Sandbox | None) -> st
         if variant.compiler == "clang":
             flags.append("-fno-addrsig")  # GNU as does not know clang's .addrsig
         try:
-            return c_to_asm(
+            asm = c_to_asm(
                 source,
                 [*flags, "-w"],
                 compiler=variant.compiler,
                 folder=folder,
                 timeout=COMPILE_TIMEOUT_S,
+            )
+            # clang's PGO call-graph weights: a directive GNU as does not know, and
+            # only a hint to lld's function ordering.
+            return "".join(
+                line
+                for line in asm.splitlines(keepends=True)
+                if not line.lstrip().startswith(".cg_profile")
             )
         except CompileError:
             return None
