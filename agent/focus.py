@@ -34,6 +34,8 @@ from dataclasses import dataclass
 
 from agent.proposer import Proposal, ProposalRequest
 from tools import asm as asmlib
+from tools import c_source as c_source_lib
+from tools.c_source import CLONE
 from tools.errors import BadInput
 
 MAX_TRIES = 12  # built-in proposals looked at per request for one that moves the focus
@@ -279,63 +281,10 @@ def transplant(current: str, proposal: str, name: str, fresh: bool = False) -> s
 
 # -- C source and profile ---------------------------------------------------------
 
-_C_NOISE = re.compile(r'/\*.*?\*/|//[^\n]*|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'', re.S)
-_CLONE = re.compile(r"\.(?:cold|part|constprop|isra|lto_priv)(?:\.\d+)*$")
-
 
 def c_function(source: str, name: str) -> str | None:
     """The definition of C function `name` in `source` (K&R style too), or None."""
-    name = _CLONE.sub("", name)
-    masked = _C_NOISE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), source)
-    depth_at = []
-    depth = 0
-    for ch in masked:
-        depth_at.append(depth)
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-    for match in re.finditer(rf"\b{re.escape(name)}\s*\(", masked):
-        at = match.start()
-        if depth_at[at] != 0:
-            continue
-        close = _matching(masked, match.end() - 1, "(", ")")
-        if close is None:
-            continue
-        brace = masked.find("{", close)
-        between = masked[close + 1 : brace] if brace >= 0 else ";"
-        if (
-            brace < 0
-            or any(c in between for c in "(){}=#")
-            or (";" in between and not between.strip().endswith(";"))
-        ):
-            continue
-        if between.strip() and ";" not in between:
-            continue  # e.g. a macro after the prototype: not a definition we understand
-        end = _matching(masked, brace, "{", "}")
-        if end is None:
-            continue
-        begin = masked.rfind("\n", 0, at) + 1
-        while begin > 0:  # the return type may sit on the line above
-            above = masked.rfind("\n", 0, begin - 1) + 1
-            text = masked[above : begin - 1].strip()
-            if not text or text.endswith((";", "}", "{")) or text.startswith("#"):
-                break
-            begin = above
-        return source[begin : end + 1]
-    return None
-
-
-def _matching(text: str, at: int, open_ch: str, close_ch: str) -> int | None:
-    depth = 0
-    for i in range(at, len(text)):
-        if text[i] == open_ch:
-            depth += 1
-        elif text[i] == close_ch:
-            depth -= 1
-            if depth == 0:
-                return i
-    return None
+    return c_source_lib.function(source, name)
 
 
 def c_source(source: str | None, reg: Region) -> str | None:
@@ -343,7 +292,7 @@ def c_source(source: str | None, reg: Region) -> str | None:
     if not source:
         return None
     found = []
-    for name in dict.fromkeys(_CLONE.sub("", f) for f in reg.functions):
+    for name in dict.fromkeys(CLONE.sub("", f) for f in reg.functions):
         text = c_function(source, name)
         if text:
             found.append(text)

@@ -27,8 +27,8 @@ counted apart), verified counts and the time per task.
 
     .venv/bin/python benchmarks/builtin_suite.py [--budget 170] [--iterations 20]
         [--branches 2] [--patience N] [--target-cpu native] [--diff-inputs 200]
-        [--no-reference] [--out DIR] [--save FILE] [--quiet] [--half tune|heldout]
-        [TASK_DIR ... | SUITE_DIR]
+        [--no-reference] [--out DIR] [--save FILE] [--prove-seconds S] [--quiet]
+        [--half tune|heldout] [TASK_DIR ... | SUITE_DIR]
 
 `--patience` (default: `--iterations`, so no branch stops for want of
 improvement before the budget) is `agent run --patience`. About 12 minutes for
@@ -114,6 +114,7 @@ def run_one(folder: Path, args) -> dict:
         target_cpu=args.target_cpu,
         differential=args.diff_inputs,
         time_budget=args.budget,
+        prove_seconds=args.prove_seconds,
     )
     with tempfile.TemporaryDirectory(prefix="builtin-suite-") as tmp:
         run_dir = (args.out or Path(tmp)) / task.name
@@ -189,6 +190,12 @@ def main(argv=None) -> int:
     parser.add_argument("--diff-inputs", type=int, default=200)
     parser.add_argument("--no-reference", action="store_true", help="skip the recompiles")
     parser.add_argument("--out", type=Path, default=None, help="keep each task's run folder")
+    parser.add_argument(
+        "--prove-seconds",
+        type=float,
+        default=RunConfig.prove_seconds,
+        help="per check when proving the winner, as agent run (0: no proof)",
+    )
     parser.add_argument("--quiet", action="store_true")
     parser.add_argument("--save", type=Path, help="write the rows as JSON after each task")
     parser.add_argument(

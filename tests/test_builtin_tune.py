@@ -10,6 +10,7 @@ import subprocess
 import pytest
 
 from agent.builtin import compiler, pgo, pragmas, race, tune
+from agent.builtin.memory import digest
 from tests.conftest import EXAMPLES, needs_sandbox
 from tests.test_builtin_helpers import needs_gcc
 from tools.build import build
@@ -124,7 +125,7 @@ def test_successive_halving_climbs_to_the_best_configuration(monkeypatch):
         by_name = {}
         for digest_, _binary in entrants.items():
             by_name[digest_] = next(
-                score(v) for name, v in made.items() if tune._digest(tagged(name)) == digest_
+                score(v) for name, v in made.items() if digest(tagged(name)) == digest_
             )
         return sorted((race.Entry(d, s, 3) for d, s in by_name.items()), key=lambda e: -e.speedup)
 

@@ -41,7 +41,6 @@ import contextlib
 import dataclasses
 import os
 import re
-import secrets
 import shlex
 import shutil
 import tempfile
@@ -50,16 +49,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tools import asm as asmlib
+from tools.c_source import CLONE
 from tools.errors import BadInput
-from tools.sandbox import Sandbox, SandboxError
+from tools.profile import function_samples
+from tools.sandbox import Sandbox
 from tools.task import DEFAULT_LINK_FLAGS, Limits, _natural_key
 
 COMPILE_TIMEOUT_S = 120
 BUILD_TIMEOUT_S = 120
-SAMPLE_HZ = 10000
 OUTSIDE = "outside the program"
 _OPT = re.compile(r"-O(?:[0-3sgz]|fast)?")
-_SEP = "\x1f"
 
 
 @dataclass(frozen=True)
@@ -283,71 +282,14 @@ def _failure(done, case: Case, limits: Limits) -> str:
 # ---------------------------------------------------------------------------
 # profile
 
-_PERF = r"""
-W=$(mktemp -d /tmp/case.XXXXXX) || exit 97
-if [ -d "$1/files" ]; then cp -R "$1/files/." "$W/" && chmod -R a-w "$W"/* 2>/dev/null; fi
-chmod u+w "$W"
-D=$(mktemp -d /tmp/perf.XXXXXX) || exit 97
-cp "$1/prog" "$D/prog" && chmod 555 "$D/prog" || exit 98
-M="@@$2"; F=$3; T=$4; S=$5
-shift 5
-command -v perf >/dev/null 2>&1 || { echo "$M missing"; exit 0; }
-R=$(cat /proc/sys/kernel/perf_event_max_sample_rate 2>/dev/null) || R=$F
-if [ "$R" -gt 0 ] 2>/dev/null && [ "$R" -lt "$F" ]; then F=$R; fi
-cd "$W" || exit 98
-timeout -s INT -k 2 "$T" perf record -q -e cpu-clock -c "$((1000000000 / F))" \
-  --no-buildid-cache -o "$D/p.data" -- "$D/prog" "$@" >/dev/null 2>"$D/err"
-echo "$M status $?"
-echo "$M functions"
-perf report -i "$D/p.data" --stdio --no-children -q -t "$S" -F sample,dso,sym 2>/dev/null
-echo "$M err"
-head -c 1000 "$D/err"
-"""
-
 
 def perf_functions(
     binary: bytes, case: Case, sandbox: Sandbox
 ) -> tuple[Counter[tuple[str, str]], str]:
     """Samples per (dso, symbol) of one run of a case under perf, in the sandbox;
     and why there are none, when there are none."""
-    from tools.profile import parse_perf_functions
-
-    lim = sandbox.limits
-    run_s = lim.timeout_s * 1.5 + 1.0
-    box = sandbox.with_limits(dataclasses.replace(lim, file_mb=max(lim.file_mb, 64)))
-    key = secrets.token_hex(8)
-    argv = ["sh", "-c", _PERF, "sh", "{sb}", key, str(SAMPLE_HZ), f"{run_s:g}", _SEP]
-    try:
-        done = box.run(
-            [*argv, *case.args],
-            files=_case_files(binary, case),
-            stdin=case.stdin,
-            timeout=run_s + 30,
-            out_cap=64 << 20,
-        )
-    except (SandboxError, OSError) as exc:
-        return Counter(), f"the sandbox failed: {exc}"
-    sections: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    marker = f"@@{key} "
-    for line in done.stdout.decode("utf-8", "replace").splitlines():
-        if line.startswith(marker):
-            label, _, rest = line[len(marker) :].partition(" ")
-            current = sections.setdefault(label, [])
-            if rest:
-                current.append(rest)
-        elif current is not None:
-            current.append(line)
-    if "missing" in sections:
-        return Counter(), "perf is not installed"
-    counts = parse_perf_functions("\n".join(sections.get("functions", [])))
-    if not counts:
-        err = " ".join(" ".join(sections.get("err", [])).split())[:200]
-        return Counter(), "perf recorded no samples" + (f" ({err})" if err else "")
-    return counts, ""
-
-
-_CLONE = re.compile(r"\.(?:cold|part|constprop|isra|lto_priv)(?:\.\d+)*$")
+    files = tuple(sorted(case.files.items()))
+    return function_samples(binary, sandbox, case.stdin, case.args, files)
 
 
 def unit_functions(asm: str) -> tuple[str, ...]:
@@ -368,7 +310,7 @@ def shares(
     per_function: dict[str, Counter[str]] = {}
     for (dso, sym), n in counts.items():
         name = sym.split("@", 1)[0]
-        rel = owner.get(name) or owner.get(_CLONE.sub("", name)) if dso == "prog" else None
+        rel = owner.get(name) or owner.get(CLONE.sub("", name)) if dso == "prog" else None
         rel = rel or OUTSIDE  # libc, the loader, the kernel
         by_unit[rel] += n
         per_function.setdefault(rel, Counter())[name] += n

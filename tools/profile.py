@@ -201,7 +201,9 @@ def _no_data(tool: str, what: str, sections: dict, status: str, notes: str) -> _
     return _Run(Profile(tool, (), (), 0, _join(why, notes)), _exited(status))
 
 
-def _perf(binary: bytes, asm: str, stdin: tuple, sandbox: Sandbox, top: int) -> _Run:
+def _perf_sections(binary: bytes, stdin: tuple, sandbox: Sandbox) -> tuple[dict[str, str], float]:
+    """One run under perf record in the sandbox: the script's output by section,
+    and the run's wall limit. `stdin`: (stdin, args, files) of the program."""
     lim = sandbox.limits
     run_s = lim.timeout_s * 1.5 + 1.0  # sampling slows the program down
     file_mb = max(lim.file_mb, 64)
@@ -212,6 +214,32 @@ def _perf(binary: bytes, asm: str, stdin: tuple, sandbox: Sandbox, top: int) -> 
     sections = _run(box, argv, binary, stdin, run_s + REPORT_SLACK_S, key)
     if "missing" in sections:
         raise _Unavailable("perf is not installed")
+    return sections, run_s
+
+
+def function_samples(
+    binary: bytes,
+    sandbox: Sandbox,
+    stdin: bytes = b"",
+    args: tuple[str, ...] = (),
+    files: tuple[tuple[str, bytes], ...] = (),
+) -> tuple[Counter[tuple[str, str]], str]:
+    """Every sample of one perf run per (dso, symbol), not only the top few (for
+    crediting whole files, `tools.from_c`); and why there are none, when none."""
+    try:
+        sections, run_s = _perf_sections(binary, (stdin, args, files), sandbox)
+    except _Unavailable as exc:
+        return Counter(), str(exc)
+    counts = parse_perf_functions(sections.get("functions", ""))
+    if counts:
+        return counts, ""
+    notes = _status_note(sections.get("status", ""), run_s)
+    probe = _one_line(sections.get("probe", "").partition("\n")[2])
+    return Counter(), _join("perf recorded no samples", notes, probe)
+
+
+def _perf(binary: bytes, asm: str, stdin: tuple, sandbox: Sandbox, top: int) -> _Run:
+    sections, run_s = _perf_sections(binary, stdin, sandbox)
     status = sections.get("status", "")
     notes = _status_note(status, run_s)
     if "functions" not in sections:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from tree_sitter_language_pack import get_parser
+from tools import c_source
 
 _LOOPS = ("for_statement", "while_statement", "do_statement")
 
@@ -53,27 +53,15 @@ class Directive:
         return f"{self.function}:{self.text}"
 
 
-def _parser():
-    return get_parser("c")
-
-
 @functools.lru_cache(maxsize=32)
 def loops(source: str) -> tuple[Loop, ...]:
     """The innermost loops of `source` that a directive may precede."""
-    data = source.encode()
-    tree = _parser().parse(data)
     found: list[Loop] = []
 
-    def function_name(node) -> str:
+    def enclosing_function(node) -> str:
         while node is not None and node.type != "function_definition":
             node = node.parent
-        if node is None:
-            return ""
-        declarator = node.child_by_field_name("declarator")
-        while declarator is not None and declarator.type != "function_declarator":
-            declarator = declarator.child_by_field_name("declarator")
-        name = declarator.child_by_field_name("declarator") if declarator else None
-        return name.text.decode() if name is not None else ""
+        return c_source.function_name(node) if node is not None else ""
 
     def has_loop(node) -> bool:
         return any(c.type in _LOOPS or has_loop(c) for c in node.children)
@@ -82,37 +70,26 @@ def loops(source: str) -> tuple[Loop, ...]:
         for child in node.children:
             if child.type in _LOOPS and not has_loop(child):
                 if node.type == "compound_statement":
+                    line, column = child.start_point
                     found.append(
                         Loop(
                             len(found),
-                            function_name(child),
-                            child.start_point[0] + 1,
+                            enclosing_function(child),
+                            line + 1,
                             child.start_byte,
-                            child.start_point[1],
+                            column,
                         )
                     )
                 continue
             walk(child)
 
-    walk(tree.root_node)
+    walk(c_source.parse(source).root_node)
     return tuple(found)
 
 
-@functools.lru_cache(maxsize=32)
 def functions(source: str) -> tuple[tuple[str, int], ...]:
     """(name, byte offset) of each function definition, in source order."""
-    data = source.encode()
-    out = []
-    for node in _parser().parse(data).root_node.children:
-        if node.type != "function_definition":
-            continue
-        declarator = node.child_by_field_name("declarator")
-        while declarator is not None and declarator.type != "function_declarator":
-            declarator = declarator.child_by_field_name("declarator")
-        name = declarator.child_by_field_name("declarator") if declarator else None
-        if name is not None and name.type == "identifier":
-            out.append((name.text.decode(), node.start_byte))
-    return tuple(out)
+    return tuple((d.name, d.start) for d in c_source.definitions(source))
 
 
 def apply(source: str, directives: tuple[Directive, ...]) -> str:

@@ -30,7 +30,6 @@ report names the flags so the user sees `-march` without `-ffp-contract=off`.
 
 from __future__ import annotations
 
-import hashlib
 import random
 import time
 from collections.abc import Callable
@@ -38,7 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from agent.builtin import compiler, cpu, pgo, pragmas, race
-from tools import asm as asmlib
+from agent.builtin.memory import digest
 from tools.build import build
 from tools.sandbox import Sandbox
 from tools.task import Task, TestCase
@@ -271,7 +270,7 @@ def tune(
     speed: dict[compiler.Variant, float] = {}
     digests: dict[compiler.Variant, str] = {}
     binaries: dict[str, bytes] = {}  # digest -> binary
-    seen_original = _digest(task.asm)
+    seen_original = digest(task.asm)
 
     configs: list[tuple[str, tuple[int, ...]]] = []
     extra: list[compiler.Variant] = []  # starting builds this space cannot name
@@ -295,7 +294,7 @@ def tune(
             if asm is None or not cpu.allowed(asm, task.asm, target):
                 digests[v] = ""
                 continue
-            d = _digest(asm)
+            d = digest(asm)
             digests[v] = d
             result.asm[v] = asm
             if d != seen_original and d not in binaries:
@@ -345,7 +344,3 @@ def tune(
         unique.setdefault(digests[v], (v, s))
     result.ranked = list(unique.values())
     return result
-
-
-def _digest(asm: str) -> str:
-    return hashlib.sha256(asmlib.normalize(asm).encode("utf-8", "surrogateescape")).hexdigest()
