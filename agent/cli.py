@@ -291,6 +291,12 @@ def run_options(command):
             "(default auto: edits above edit_threshold, 300 lines).",
         ),
         click.option("--sandbox", "sandbox_mode", type=click.Choice(["bwrap", "none"])),
+        click.option(
+            "--prove-seconds",
+            type=click.FloatRange(min=0),
+            help="Time limit per changed function or loop when proving the winner "
+            "(default 30; 0: no proof).",
+        ),
         click.option("--verbose", is_flag=True, help="Print the effective configuration."),
     ]
     for option in reversed(options):
