@@ -8,6 +8,8 @@ carries its proof into report.json.
 
 from __future__ import annotations
 
+import json
+
 from agent.context import RunContext
 from tools import prove as provelib
 
@@ -20,6 +22,9 @@ def prove_winner(ctx: RunContext, summary: dict) -> dict | None:
         return None
     if not provelib.available():
         return {"status": "unknown", "functions": [], "why": provelib.INSTALL_HINT}
+    done = _proved_before(ctx, summary)
+    if done is not None:
+        return done
     asm = (ctx.run_dir / summary["path"]).read_text()
     task = ctx.task
     options = provelib.ProveOptions(seconds=seconds)
@@ -27,6 +32,19 @@ def prove_winner(ctx: RunContext, summary: dict) -> dict | None:
         task.asm, asm, ctx.sandbox, task.link_flags, options, task.objects, task.source
     )
     return {**proof.to_dict(), "summary": proof.summary()}
+
+
+def _proved_before(ctx: RunContext, summary: dict) -> dict | None:
+    """The proof this run already wrote into the candidate's report (a would-be
+    branch best is proved when it is found): the final check does not redo it.
+    The verdict cache cannot stand in, since time-limit verdicts are not cached."""
+    if not summary.get("report"):
+        return None
+    path = ctx.run_dir / summary["report"]
+    try:
+        return json.loads(path.read_text()).get("proof")
+    except (OSError, ValueError):
+        return None
 
 
 def worst_case(ctx: RunContext) -> float:
