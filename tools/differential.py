@@ -18,8 +18,12 @@ under the task's comparison mode and the same exit status.
   so evaluating many candidates against one baseline runs the original once per
   input. Input `i` is the same for any requested count, so the count is not part
   of the key: a larger request reuses the smaller one's inputs.
-- The original is run twice on the first inputs: if it disagrees with itself,
-  differential testing cannot judge anything and says so.
+- The original is run twice on the first inputs, and MISMATCH_REPEATS more
+  times on any input where the candidate differs from it. An input on which it
+  disagrees with itself is outside its domain (it read uninitialised or
+  out-of-bounds memory there, say): it is discarded for every candidate, as
+  `unstable`. When such inputs are as many as the checked ones, the program's
+  own noise is the rule, not the exception: the check cannot judge it and says so.
 - Sizes: input `i` has a size class (`source.kind(i)`: "small", "test-size",
   "large"; "generated" for a task's generator), mostly small (see
   `tools.inputgen`). What each class cost (inputs, both programs' run time) is
@@ -78,6 +82,10 @@ FIT_AFTER = 4  # inputs done before their cost may narrow the sizes
 FIT_MARGIN = 0.8  # the share of the time left that the estimate may fill
 FIT_RATIO = 1.5  # a class is skipped only if it costs this much more than small inputs
 MISMATCH_REPEATS = 3  # runs of the original that must repeat its output before a mismatch counts
+UNSTABLE = (
+    "the original printed different output on two runs of the same input on {unstable} "
+    "of {seen} inputs: differential testing cannot judge this program"
+)
 
 
 @dataclass(frozen=True)
@@ -102,6 +110,7 @@ class DiffResult:
     checked: int = 0  # inputs on which both ran and were compared
     generated: int = 0  # inputs drawn (checked + discarded + in flight at a stop)
     discarded: int = 0  # the original misbehaved, or the generator failed
+    unstable: int = 0  # of those, inputs on which the original disagreed with itself
     mismatches: int = 0
     counterexample: dict | None = None  # the smallest mismatching input, described
     saved: list[str] = field(default_factory=list)
@@ -145,6 +154,7 @@ class DiffResult:
             "checked": self.checked,
             "generated": self.generated,
             "discarded": self.discarded,
+            "unstable": self.unstable,
             "skipped": self.skipped,
             "mismatches": self.mismatches,
             "seconds": round(self.seconds, 3),
@@ -181,7 +191,8 @@ class _OrigCache:
     def __init__(self):
         self.lock = threading.Lock()
         self.results: dict[int, _Orig] = {}
-        self.unstable = ""  # set when the original (or the generator) disagreed with itself
+        self.unstable = ""  # set when the generator disagreed with itself
+        self.noisy: set[int] = set()  # inputs on which the original disagreed with itself
 
 
 _CACHE: OrderedDict[tuple, _OrigCache] = OrderedDict()
@@ -261,6 +272,7 @@ class _State:
         self.max_draws = requested * 5 + 20  # most inputs may be discarded
         self.kind = getattr(source, "kind", lambda index: "generated")
         self.next = self.drawn = self.checked = self.inflight = self.discarded = 0
+        self.unstable = 0
         self.skipped = 0
         self.stop = False
         self.found: list[tuple[int, bytes, _Orig, dict]] = []
@@ -317,10 +329,11 @@ class _State:
                 size.checked += 1
                 if self.checked == self.need and mismatch is None and not self.found:
                     self.reached = time.monotonic() - self.start
-            elif outcome == "discarded":
+            elif outcome in ("discarded", "unstable"):
                 self.discarded += 1
                 size.discarded += 1
-            elif outcome == "unstable":
+                self.unstable += outcome == "unstable"
+            elif outcome == "halt":
                 self.stop = True
             if mismatch is not None:
                 self.found.append(mismatch)
@@ -458,6 +471,7 @@ def differential(
             future.result()
 
     result.checked, result.discarded = state.checked, state.discarded
+    result.unstable = state.unstable
     result.generated, result.skipped = state.drawn, state.skipped
     result.mismatches = len(state.found)
     result.seconds = time.monotonic() - start
@@ -467,8 +481,11 @@ def differential(
     if state.checked >= state.need:
         result.required_seconds = state.reached
     result.by_size = {k: state.sizes[k].to_dict() for k in _ordered(state.sizes)}
+    noisy = len(cache.noisy)
     if cache.unstable:
         result.note = cache.unstable
+    elif noisy and noisy >= state.checked:
+        result.note = UNSTABLE.format(unstable=noisy, seen=noisy + state.checked)
     elif state.checked == 0 and source.error:
         result.note = source.error
     if state.found:
@@ -535,6 +552,11 @@ def _basis(result: DiffResult, state: _State, task: Task, opt: DiffOptions) -> s
             f"within {opt.seconds:g} s"
             + (f" ({result.discarded} discarded by the original)" if result.discarded else "")
         )
+    if result.unstable:
+        text += (
+            f"; {result.unstable} discarded because the original disagreed with itself "
+            "on them (outside its domain)"
+        )
     counts = {k: state.sizes[k].skipped for k in state.dropped if k in state.sizes}
     skipped = ", ".join(f"{count} {k}" for k, count in counts.items() if count)
     if skipped:
@@ -546,7 +568,7 @@ def _basis(result: DiffResult, state: _State, task: Task, opt: DiffOptions) -> s
 
 
 def _one(index, session, sources, cache: _OrigCache, codes, timeout, task: Task, spent: list):
-    """Check one input: ("checked" | "discarded" | "unstable", mismatch or None).
+    """Check one input: ("checked" | "discarded" | "unstable" | "halt", mismatch or None).
     Adds the wall time of every run to spent[0]."""
     source, shapes = sources
 
@@ -559,7 +581,7 @@ def _one(index, session, sources, cache: _OrigCache, codes, timeout, task: Task,
         orig = cache.results.get(index)
     data = orig.input if orig is not None else None
     if orig is not None and not orig.valid:
-        return "discarded", None
+        return ("unstable" if index in cache.noisy else "discarded"), None
     if data is None:
         data = source.input(index)
         if data is None:
@@ -571,13 +593,13 @@ def _one(index, session, sources, cache: _OrigCache, codes, timeout, task: Task,
                 f"the input generator gave a different input {index} for the same seed: "
                 "differential testing cannot judge with it"
             )
-            return "unstable", None
+            return "halt", None
     args, files = shapes.of(index)
     session.set_test(TestCase("", data, None, args, files), task.outputs)
     if orig is None:
         orig = _judge_original(run(0), data, codes)
-        if orig.valid and index < 2 and not _reproduces(run, orig, cache):
-            return "unstable", None
+        if orig.valid and index < 2 and not _reproduces(run, orig):
+            return _noisy(cache, index, orig)
         with cache.lock:
             cache.results[index] = orig
         if not orig.valid:
@@ -593,30 +615,32 @@ def _one(index, session, sources, cache: _OrigCache, codes, timeout, task: Task,
     # A mismatch must not be the original's noise: an original reading garbage (say,
     # out of bounds on an input outside its domain) can repeat itself once by
     # chance (seen on a public program), so it must do so MISMATCH_REPEATS times.
-    if not _reproduces(run, orig, cache, MISMATCH_REPEATS):
-        return "unstable", None
+    if not _reproduces(run, orig, MISMATCH_REPEATS):
+        return _noisy(cache, index, orig)
     return "checked", (index, data, orig, outcome.failure())
 
 
-def _reproduces(run, orig: _Orig, cache: _OrigCache, times: int = 1) -> bool:
+def _reproduces(run, orig: _Orig, times: int = 1) -> bool:
     """Run the original again `times` times on the session's input: does it
     repeat itself every time?"""
     for _ in range(times):
         again = run(0)
-        same = (again.stdout, again.exit_code, again.files) == (
+        if (again.stdout, again.exit_code, again.files) != (
             orig.stdout,
             orig.exit_code,
             orig.files,
-        )
-        if not same:
-            break
-    else:
-        return True
-    cache.unstable = (
-        "the original printed different output on two runs of the same input: "
-        "differential testing cannot judge this program"
-    )
-    return False
+        ):
+            return False
+    return True
+
+
+def _noisy(cache: _OrigCache, index: int, orig: _Orig) -> tuple[str, None]:
+    """The original disagreed with itself on input `index`: outside its domain,
+    discarded from now on for every candidate."""
+    with cache.lock:
+        cache.noisy.add(index)
+        cache.results[index] = dataclasses.replace(orig, valid=False)
+    return "unstable", None
 
 
 def _judge_original(run: RunResult, data: bytes, codes: frozenset[int]) -> _Orig:
