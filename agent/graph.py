@@ -47,6 +47,7 @@ class RunState(TypedDict, total=False):
     baseline: dict
     winner: dict  # the selected candidate's summary ({} for the baseline)
     refuted: list[dict]  # better-scored candidates dropped because a proof refuted them
+    mismatched: list[dict]  # dropped because their finished differential check found a mismatch
 
 
 class BranchState(TypedDict, total=False):
@@ -441,24 +442,26 @@ def fan_out(state: RunState, runtime: Runtime[RunContext]) -> list[Send]:
 
 
 async def select(state: RunState, runtime: Runtime[RunContext]) -> dict:
-    """The best-scored branch best whose proof does not refute it (agent/proof.py):
-    a refuted candidate never wins, the next best is proved instead."""
+    """The best-scored branch best whose differential check, finished if it was
+    cut short (agent/verify.py), found no mismatch and whose proof does not
+    refute it (agent/proof.py): a dropped candidate never wins, the next best
+    is proved instead."""
     from agent.proof import prove_winner
+    from agent.verify import settle
 
     results = sorted(state.get("results", []), key=lambda r: r["branch"])
-    ranked = sorted(
-        (r for r in results if r["best"]), key=lambda r: score(r["best"]), reverse=True
-    )  # stable: the lower branch wins a tie, as max() did
+    bests = [{**r["best"], "branch": r["branch"]} for r in results if r["best"]]
+    ranked, mismatched = await asyncio.to_thread(settle, runtime.context, bests, score)
     refuted: list[dict] = []
-    for result in ranked:
-        candidate = {**result["best"], "branch": result["branch"]}
-        runtime.context.set_phase(RUN_PHASE, f"proving branch {result['branch']}'s best")
+    for candidate in ranked:  # stable: the lower branch wins a tie, as max() did
+        runtime.context.set_phase(RUN_PHASE, f"proving branch {candidate['branch']}'s best")
         proof = await asyncio.to_thread(prove_winner, runtime.context, candidate)
         if proof is not None and proof["status"] == "refuted":
             refuted.append({**candidate, "proof": proof})
             continue
-        return {"winner": {**candidate, "proof": proof}, "refuted": refuted}
-    return {"winner": {}, "refuted": refuted}
+        winner = {**candidate, "proof": proof}
+        return {"winner": winner, "refuted": refuted, "mismatched": mismatched}
+    return {"winner": {}, "refuted": refuted, "mismatched": mismatched}
 
 
 async def finalize(state: RunState, runtime: Runtime[RunContext]) -> dict:

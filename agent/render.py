@@ -244,6 +244,8 @@ def render_run_summary(report: dict, run_dir, console: Console | None = None) ->
     say(headline)
     if report.get("proof_line"):
         say(report["proof_line"])
+    for dropped in report.get("mismatched") or []:
+        say(f"dropped {dropped['source']}: {dropped.get('basis', 'a generated input mismatched')}")
     for dropped in report.get("refuted") or []:
         say(f"dropped {dropped['source']}: {dropped['proof'].get('summary', 'refuted')}")
     if report.get("stopped_by") == "time budget":

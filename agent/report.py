@@ -83,6 +83,11 @@ def write_outputs(ctx: RunContext, state: dict) -> dict:
             {"source": f"branch {r['branch']} iteration {r['iteration']}", "proof": r["proof"]}
             for r in state.get("refuted", [])
         ]
+    if state.get("mismatched"):
+        extra["mismatched"] = [
+            {"source": f"branch {m['branch']} iteration {m['iteration']}", **m["differential"]}
+            for m in state["mismatched"]
+        ]
     (ctx.run_dir / "best.s").write_text(asm)
     (ctx.run_dir / "best.diff").write_text(unified_diff(base.task.asm, asm, "baseline.s", "best.s"))
     full = {

@@ -140,6 +140,9 @@ def variants(task: Task, target: str) -> list[Variant]:
             choices += [(("-O3",), True), (("-O3", march), True)]
         for flags, trained in choices:
             out.append(Variant(compiler, flags + (extra if march in flags else ()), trained))
+        if fp and not tolerant:  # as a user types them: contracted, judged on exact output
+            trains = (False, True) if compiler == "gcc" or pgo.available("clang") else (False,)
+            out += [Variant(compiler, ("-O3", march), trained) for trained in trains]
         if fp and tolerant:
             out.append(Variant(compiler, ("-O3", march, "-ffast-math")))
     return out
