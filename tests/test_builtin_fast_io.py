@@ -301,3 +301,47 @@ def test_the_read_ints_example_keeps_its_outputs(tmp_path):
     binary = build(tmp_path, "r", ("prog.s", fast_io.apply((task / "prog.s").read_text(), CTX)))
     for test in sorted((task / "tests").glob("*.in")):
         assert run(binary, test.read_bytes()).stdout == test.with_suffix(".out").read_bytes()
+
+
+PIPED = r"""
+#include <stdio.h>
+#include <stdlib.h>
+__attribute__((noinline)) static void display(int *a, int n)
+{
+    for (int i = 0; i < n; i++)
+        printf("%d ", a[i]);   /* the format is hoisted out of the loop */
+    printf("\n");              /* -O3: a tail call, `jmp putchar@PLT` */
+}
+int main(void)
+{
+    int n;
+    if (scanf("%d", &n) != 1 || n < 1) return 1;
+    int *a = malloc(n * sizeof *a);
+    for (int i = 0; i < n; i++)
+        scanf("%d", &a[i]);
+    display(a, n);
+    getchar();
+    free(a);
+    return 0;
+}
+"""
+
+
+@needs_gcc
+def test_functions_ending_in_a_tail_call_from_a_piped_compile_get_the_reader(tmp_path):
+    """`gcc -S -` (how tools.cc and the suite compile) writes `.file "<stdin>"`: text,
+    not a use of stdin. A function ending in `jmp putchar@PLT` is analysable."""
+    from tests.test_builtin_helpers import compile_c_to_asm
+
+    asm = compile_c_to_asm(PIPED)
+    assert '.file\t"<stdin>"' in asm and "jmp\tputchar@PLT" in asm
+    fast = fast_io.apply(asm, CTX)
+    assert fast is not None
+    assert "__isoc99_scanf@PLT" not in fast and "call\tprintf@PLT" not in fast
+    assert "jmp\t__sofio_putchar" in fast
+    rng = random.Random(3)
+    data = "2000\n" + " ".join(str(rng.randint(-(10**9), 10**9)) for _ in range(2000)) + "\n"
+    glibc, ours = build(tmp_path, "g", ("a.s", asm)), build(tmp_path, "o", ("b.s", fast))
+    expected, actual = run(glibc, data.encode()), run(ours, data.encode())
+    assert actual.returncode == expected.returncode == 0
+    assert actual.stdout == expected.stdout and len(expected.stdout) > 2000

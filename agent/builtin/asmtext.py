@@ -251,6 +251,9 @@ def is_jcc(insn: Insn) -> bool:
     return condition(insn.mnemonic, "j") is not None and len(insn.operands) == 1
 
 
+_PLT = re.compile(r"[A-Za-z_.$][\w.$]*@PLT")
+
+
 def is_label_operand(operand: str) -> bool:
     return bool(re.fullmatch(r"[A-Za-z_.$][\w.$]*", operand))
 
@@ -342,7 +345,9 @@ def _control(insn: Insn) -> Effects | None:
         kind = "icall" if ops[0].startswith("*") else "call"
         return Effects(reads, CALLER_SAVED | VECTOR, "write", True, True, kind)
     if base == "jmp":
-        if len(ops) == 1 and is_label_operand(ops[0]):
+        # A label here, or a tail call (`jmp putchar@PLT`, what -O2 makes of a last
+        # call): the CFG sends a target outside the function to its exit.
+        if len(ops) == 1 and (is_label_operand(ops[0]) or _PLT.fullmatch(ops[0])):
             return Effects(frozenset(), frozenset(), "none", kind="jmp", faults=False)
         if len(ops) == 1 and ops[0].startswith("*"):
             # where it goes is the CFG's business (jump tables); what it reads is its operand

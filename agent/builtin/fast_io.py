@@ -355,6 +355,8 @@ def _opaque_calls(lines: list[str], covered: set[int], defined: set[str]) -> lis
 
 
 _STDIN_LOAD = re.compile(r"^\s*movq\s+stdin\(%rip\),\s*%r\w+\s*(?:#.*)?$")
+# Text, not a use of the symbol: `.file "<stdin>"` (gcc -S reading its source from a pipe).
+_TEXT_DIRECTIVE = re.compile(r"^\s*\.(?:file|ident|string|ascii|asciz)\b")
 
 
 def apply(asm: str, ctx: PassContext) -> str | None:
@@ -365,7 +367,10 @@ def apply(asm: str, ctx: PassContext) -> str | None:
     plan = _Plan(lines, at.defined_symbols(lines), read_only_strings(lines))
     # stdin may appear only as `movq stdin(%rip), %reg` feeding getc-style calls.
     stdin_uses = [
-        i for i, line in enumerate(lines) if re.search(r"(?<![\w.$])stdin(?![\w.$])", line)
+        i
+        for i, line in enumerate(lines)
+        if re.search(r"(?<![\w.$<])stdin(?![\w.$>])", at.strip_comment(line))
+        and not _TEXT_DIRECTIVE.match(line)
     ]
     if any(not _STDIN_LOAD.match(lines[i]) for i in stdin_uses):
         plan.input_ok = False
