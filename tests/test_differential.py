@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import random
 import shutil
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from rich.console import Console
 from agent.render import render_evaluation
 from tests.conftest import DATA, EXAMPLES, needs_sandbox
 from tools import differential as difflib
+from tools.build import build
 from tools.compare import excerpt
 from tools.evaluate import EvalOptions, evaluate, prepare_baseline
 from tools.inputgen import SIZES, size_class
@@ -131,7 +133,6 @@ def test_hardcoded_answers_are_caught_and_saved(baselines, tmp_path):
 
 
 def result_binary(asm: str, sandbox: Sandbox) -> bytes:
-    from tools.build import build
 
     return build(asm, sandbox).binary
 
@@ -454,7 +455,6 @@ def test_larger_inputs_are_skipped_when_the_required_count_would_not_fit(tmp_pat
     about 21 inputs in that bound: not verified). How many fit depends on the
     machine (11 did on a loaded 2-core one, where every sandbox start is slow),
     so what is asserted is the rule: the costly classes skipped, small ones not."""
-    import random
 
     rng = random.Random(1)
     tests = {}
@@ -486,7 +486,7 @@ def test_a_mismatch_counts_only_if_the_original_repeats_itself_every_time():
     MISMATCH_REPEATS more runs of the original, all alike."""
     from types import SimpleNamespace
 
-    orig = difflib._Orig(b"x", True, stdout=b"7\n", exit_code=0)
+    orig = difflib._Orig(b"x", True, stdout=b"7\n", out_digest=difflib._digest(b"7\n"))
 
     def runs(*outputs):
         it = iter(outputs)
@@ -496,3 +496,47 @@ def test_a_mismatch_counts_only_if_the_original_repeats_itself_every_time():
     assert not difflib._reproduces(lucky_once, orig, difflib.MISMATCH_REPEATS)
     steady = runs(*[b"7\n"] * difflib.MISMATCH_REPEATS)
     assert difflib._reproduces(steady, orig, difflib.MISMATCH_REPEATS)
+
+
+ECHO = r"""
+#include <stdio.h>
+int main(void) {
+    int n;
+    if (scanf("%d", &n) != 1 || n < 0 || n > 1000000)
+        return 1;
+    for (int i = 0; i < n; i++) {
+        int v;
+        if (scanf("%d", &v) != 1)
+            return 1;
+        printf("%d %d %d %d %d %d\n", v, v + 1, v + 2, v + 3, v + 4, v + 5);
+    }
+    return 0;
+}
+"""
+
+
+def test_big_outputs_are_kept_as_digests_and_still_judged(tmp_path):
+    """A program printing more than KEEP_OUTPUT per input: the cache keeps its
+    digest, not the bytes (it held gigabytes across a suite); a candidate
+    printing the same bytes passes, one that differs is still caught, and its
+    counterexample's expected output is the original's, in full."""
+    rng = random.Random(4)
+    tests = {}
+    for name, n in (("t1", 30000), ("t2", 40000)):
+        values = " ".join(str(rng.randint(-1000, 1000)) for _ in range(n))
+        tests[name] = f"{n}\n{values}\n".encode()
+    base, sandbox = make_task(tmp_path, ECHO, tests)
+    assert len(base.task.tests[0].expected) > difflib.KEEP_OUTPUT
+    difflib.clear_cache()
+    same = check(base, sandbox, n=20)
+    assert same.ok and same.checked == 20, same.details()
+    cached = [o for c in difflib._CACHE.values() for o in c.results.values() if o.valid]
+    assert any(o.stdout is None for o in cached) and all(o.out_digest for o in cached)
+    wrong_source = ECHO.replace("v + 5);", "v + 5 + (v == 999 && n > 9000));")
+    wrong = build(gcc_s(wrong_source, tmp_path), sandbox).binary
+    save = tmp_path / "saved"
+    found = check(base, sandbox, n=60, binary=wrong, save_dir=save)
+    assert found.mismatches == 1 and not found.unstable, found.details()
+    saved = Path(found.counterexample["saved"])
+    expected = saved.with_suffix(".out").read_bytes()
+    assert len(expected) > difflib.KEEP_OUTPUT and expected.count(b"\n") > 9000

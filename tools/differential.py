@@ -17,7 +17,10 @@ under the task's comparison mode and the same exit status.
 - The original's results are cached per (baseline build, input source, seed),
   so evaluating many candidates against one baseline runs the original once per
   input. Input `i` is the same for any requested count, so the count is not part
-  of the key: a larger request reuses the smaller one's inputs.
+  of the key: a larger request reuses the smaller one's inputs. An output over
+  KEEP_OUTPUT is kept as its digest (a program printing 25 MB per input held
+  gigabytes across a suite): a candidate printing the same bytes passes; one
+  that does not gets the original run again for the comparison.
 - The original is run twice on the first inputs, and MISMATCH_REPEATS more
   times on any input where the candidate differs from it. An input on which it
   disagrees with itself is outside its domain (it read uninitialised or
@@ -76,6 +79,7 @@ from tools.testing import _judge, files_room
 
 MIN_INPUTS = 50  # a run that checked fewer (of a larger request) does not verify
 KEEP_INPUT = 64 << 10  # cache inputs up to this size; bigger ones are regenerated
+KEEP_OUTPUT = 256 << 10  # cache the original's output up to this size; of bigger ones, a digest
 CACHE_SETS = 8  # baselines (x seeds) whose original outputs are kept
 INDEPENDENCE = 3  # generated inputs that show an output does not depend on the input
 FIT_AFTER = 4  # inputs done before their cost may narrow the sizes
@@ -181,10 +185,19 @@ class _Orig:
     input: bytes | None  # None: regenerate it (big), or no input (generator failed)
     valid: bool
     digest: bytes = b""  # of the input, to check a regenerated one
-    stdout: bytes = b""
+    stdout: bytes | None = b""  # None: too big to keep (`out_digest` stands for it)
     exit_code: int = 0
     wall_us: int = 0
     files: tuple[tuple[str, bytes | None], ...] = ()  # its output files (task `outputs`)
+    out_digest: bytes = b""  # of its stdout
+
+    def same(self, run: RunResult) -> bool:
+        """Did `run` print and exit exactly as this did?"""
+        return (_digest(run.stdout), run.exit_code, run.files) == (
+            self.out_digest,
+            self.exit_code,
+            self.files,
+        )
 
 
 class _OrigCache:
@@ -519,7 +532,7 @@ def _independent(cache: _OrigCache, few: int, task: Task, codes: frozenset[int])
         return None
     first = origs[0]
     if any(
-        (o.stdout, o.exit_code, o.files) != (first.stdout, first.exit_code, first.files)
+        (o.out_digest, o.exit_code, o.files) != (first.out_digest, first.exit_code, first.files)
         for o in origs
     ):
         return False
@@ -527,6 +540,8 @@ def _independent(cache: _OrigCache, few: int, task: Task, codes: frozenset[int])
         return False
     if task.outputs and any(t.expected_files != first.files for t in task.tests):
         return False
+    if first.stdout is None:  # too big to keep: only the same bytes can be told apart
+        return all(_digest(t.expected or b"") == first.out_digest for t in task.tests)
     return all(outputs_match(t.expected, first.stdout, task.compare) for t in task.tests)
 
 
@@ -607,6 +622,14 @@ def _one(index, session, sources, cache: _OrigCache, codes, timeout, task: Task,
     done = run(1)
     if done.timed_out and orig.wall_us * 4 > timeout * 1e6:
         return "discarded", None  # the original was slow too: no verdict
+    clean = not (done.timed_out or done.signal or done.out_truncated)
+    if clean and orig.same(done):
+        return "checked", None  # the same bytes: equal under any comparison
+    if orig.stdout is None:  # its output was too big to keep: the original again
+        again = run(0)
+        if not orig.same(again):
+            return _noisy(cache, index, orig)
+        orig = dataclasses.replace(orig, stdout=again.stdout)
     expected_files = orig.files if task.outputs else None
     test = TestCase(f"input {index}", data, orig.stdout, args, files, expected_files)
     outcome = _judge(test, done, task.compare, orig.exit_code)
@@ -623,15 +646,7 @@ def _one(index, session, sources, cache: _OrigCache, codes, timeout, task: Task,
 def _reproduces(run, orig: _Orig, times: int = 1) -> bool:
     """Run the original again `times` times on the session's input: does it
     repeat itself every time?"""
-    for _ in range(times):
-        again = run(0)
-        if (again.stdout, again.exit_code, again.files) != (
-            orig.stdout,
-            orig.exit_code,
-            orig.files,
-        ):
-            return False
-    return True
+    return all(orig.same(run(0)) for _ in range(times))
 
 
 def _noisy(cache: _OrigCache, index: int, orig: _Orig) -> tuple[str, None]:
@@ -648,7 +663,10 @@ def _judge_original(run: RunResult, data: bytes, codes: frozenset[int]) -> _Orig
         not run.timed_out and not run.signal and not run.out_truncated and run.exit_code in codes
     )
     keep = data if len(data) <= KEEP_INPUT else None
-    return _Orig(keep, valid, _digest(data), run.stdout, run.exit_code, run.wall_us, run.files)
+    out = run.stdout if len(run.stdout) <= KEEP_OUTPUT else None
+    return _Orig(
+        keep, valid, _digest(data), out, run.exit_code, run.wall_us, run.files, _digest(run.stdout)
+    )
 
 
 def _digest(data: bytes) -> bytes:
