@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import re
+import shutil
+import subprocess
 
 import pytest
 
-from agent.builtin import compiler, cpu
-from tests.conftest import EXAMPLES, needs_sandbox
+from agent.builtin import compiler, cpu, pgo
+from tests.conftest import DATA, EXAMPLES, needs_sandbox
 from tests.test_builtin_helpers import needs_gcc
 from tools.sandbox import Sandbox
 from tools.task import Compare, load_task
@@ -103,3 +106,34 @@ def test_march_recompiles_keep_float_results_bit_identical():
     outputs = _outputs([o3, fused, *ours], sandbox, b"3 3 9\n")
     assert outputs[1] != outputs[0]  # -march=native alone changes the printed result
     assert all(out == outputs[0] for out in outputs[2:])
+
+
+@needs_sandbox
+@needs_gcc
+def test_pgo_trains_on_the_tests_arguments_files_and_other_objects(tmp_path):
+    """tests/data/checksum_files: main is in another file and needs each test's
+    arguments and input file before it calls the hot function. The training
+    links the other object (gcc's PGO build exists) and runs each test as the
+    harness does (clang's profile counts the hot function once per test)."""
+    from tools.evaluate import with_objects
+
+    task = load_task(DATA / "checksum_files")
+    sandbox = Sandbox(task.limits)
+    task = with_objects(task, sandbox)  # as a run prepares it
+    assert task.objects and all(t.args and t.files for t in task.tests)
+    gcc = compiler.compile_variant(task, compiler.Variant("gcc", ("-O3",), pgo=True), sandbox)
+    assert gcc is not None and "checksum:" in gcc
+    if not (shutil.which("clang") and pgo.available("clang")):
+        pytest.skip("clang or llvm-profdata is not installed")
+    folder = tmp_path / "clang"
+    folder.mkdir()
+    assert pgo.profile(task, task.source, "clang", ("-O2",), folder, sandbox)
+    shown = subprocess.run(
+        ["llvm-profdata", "show", "--function=checksum", "--counts", "prog.profdata"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    count = re.search(r"Function count: (\d+)", shown)
+    assert count and int(count.group(1)) == len(task.tests), shown

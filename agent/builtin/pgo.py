@@ -18,6 +18,7 @@ own source, yet it runs only in the sandbox, like every candidate.
 from __future__ import annotations
 
 import hashlib
+import shlex
 import shutil
 import subprocess
 import tempfile
@@ -32,12 +33,16 @@ GCDA_MAGIC = b"adcg"  # "gcda", little-endian
 PROFRAW_MAGIC = b"\x81rforpl\xff"  # LLVM raw profile, little-endian 64-bit
 MAX_PROFILE = 16 << 20
 
-_SCRIPT = r"""
+_HEAD = r"""
 mkdir -p /tmp/pgo || exit 97
-for f in "$@"; do
-  GCOV_PREFIX=/tmp/pgo GCOV_PREFIX_STRIP=64 LLVM_PROFILE_FILE=/tmp/pgo/prog-%m.profraw \
-    {sb}/gen < "$f" > /dev/null 2>&1
-done
+export GCOV_PREFIX=/tmp/pgo GCOV_PREFIX_STRIP=64 LLVM_PROFILE_FILE=/tmp/pgo/prog-%m.profraw
+"""
+# One test: in a folder of its own holding its input files, with its arguments.
+_TEST = r"""
+mkdir -p /tmp/w{n} && cd /tmp/w{n} && {copy}{sb}/gen {args} < {sb}/t{n}.in > /dev/null 2>&1
+cd /tmp
+"""
+_TAIL = r"""
 cat /tmp/pgo/{name} 2>/dev/null
 """
 
@@ -69,7 +74,14 @@ def profile(
     `folder`; False when none could be collected (the build is then no PGO build)."""
     level = next((f for f in flags if f.startswith("-O")), "-O2")
     arch = tuple(f for f in flags if f.startswith("-march"))
-    tests = hashlib.sha256(b"".join(hashlib.sha256(t.input).digest() for t in task.tests))
+    tests = hashlib.sha256()
+    for t in task.tests:  # what a training run sees: inputs, arguments, input files, others
+        tests.update(hashlib.sha256(t.input).digest())
+        tests.update(shlex.join(t.args).encode("utf-8", "surrogateescape") + b"\0")
+        for rel, data in t.files:
+            tests.update(rel.encode("utf-8", "surrogateescape") + hashlib.sha256(data).digest())
+    for name, data in task.objects:
+        tests.update(name.encode() + hashlib.sha256(data).digest())
     key = (compiler, level, *arch, hashlib.sha256(source.encode()).hexdigest(), tests.hexdigest())
     with _lock:
         known = key in _cache
@@ -91,30 +103,40 @@ def profile(
 def _train(
     task: Task, source: str, compiler: str, flags: tuple[str, ...], sandbox: Sandbox
 ) -> bytes | None:
-    """The raw profile bytes of one training run over all tests (None on failure)."""
+    """The raw profile bytes of one training run over all tests (None on failure):
+    each test's stdin, arguments and input files, linked with the task's other
+    objects, as the harness runs it."""
     generate = "-fprofile-instr-generate" if compiler == "clang" else "-fprofile-generate"
     with tempfile.TemporaryDirectory(prefix="builtin-pgo-") as tmp:
         folder = Path(tmp)
         (folder / "prog.c").write_text(source)
         # Compiled apart from the link, so gcc names the counters prog.gcda.
+        objects = []
+        for n, (_name, data) in enumerate(task.objects):
+            (folder / f"other{n}.o").write_bytes(data)
+            objects.append(f"other{n}.o")
         for argv in (
             [compiler, *flags, generate, "-w", "-c", "prog.c", "-o", "prog.o"],
-            [compiler, generate, "prog.o", "-o", "gen", *task.link_flags],
+            [compiler, generate, "prog.o", *objects, "-o", "gen", *task.link_flags],
         ):
             done = _run(argv, folder)
             if done is None or done.returncode != 0:
                 return None
         files = {"gen": ((folder / "gen").read_bytes(), 0o555)}
-    names = []
+    script, room = _HEAD, 0
     for n, test in enumerate(task.tests):
         files[f"t{n}.in"] = (test.input, 0o444)
-        names.append(f"{{sb}}/t{n}.in")
-    name = "prog-*.profraw" if compiler == "clang" else "prog.gcda"
-    script = _SCRIPT.replace("{name}", name)
+        for rel, data in test.files:
+            files[f"f{n}/{rel}"] = (data, 0o444)
+            room += len(data)
+        copy = f"cp -r {{sb}}/f{n}/. . && " if test.files else ""
+        args = shlex.join(test.args)
+        script += _TEST.replace("{n}", str(n)).replace("{copy}", copy).replace("{args}", args)
+    script += _TAIL.replace("{name}", "prog-*.profraw" if compiler == "clang" else "prog.gcda")
     timeout = min(300.0, 2.0 * task.limits.timeout_s * len(task.tests) + 10.0)
     try:
         done = sandbox.run(
-            ["sh", "-c", script, "sh", *names], files=files, timeout=timeout, out_cap=MAX_PROFILE
+            ["sh", "-c", script], files=files, timeout=timeout, out_cap=MAX_PROFILE, room=room
         )
     except (SandboxError, OSError):
         return None
