@@ -53,7 +53,8 @@ def test_cut_short_checks_are_finished_before_selection(tmp_path):
     longer win, is not checked again."""
     source = (EXAMPLES / "sum_scanf" / "prog.c").read_text()
     assert LAST in source
-    wrong = source.replace(LAST, "if (n > 5 && n < 1000)\n        total += 1;\n    " + LAST)
+    off = "if (n > 1 && n != 5 && n < 1000)\n        total += 1;\n    "  # never on the tests
+    wrong = source.replace(LAST, off + LAST)
     task = load_task(EXAMPLES / "sum_scanf" / "prog.s")
     ctx = make_context(task, RunConfig(differential=60, verify_seconds=60), tmp_path)
     bad = _candidate(ctx, "bad", _gcc_s(wrong, tmp_path, "bad"), 1.5, 0)
