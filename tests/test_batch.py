@@ -98,9 +98,12 @@ def results(out: Path) -> dict[str, dict]:
 
 
 def verdicts(lines: dict[str, dict]) -> dict[str, tuple]:
-    """Per task: (the model wrote a correct candidate, the delivered program is faster)."""
+    """Per task: (the model wrote a correct candidate, the delivered program is
+    faster); a task that could not run shows its error instead."""
     return {
         name: (x["model_correct"], x["best"]["source"] != "baseline")
+        if "best" in x
+        else f"error: {x.get('error')}"
         for name, x in lines.items()
         if name in KNOWN
     }
