@@ -12,6 +12,7 @@ from agent.graph import score
 from agent.run import make_context
 from agent.verify import settle
 from tests.conftest import EXAMPLES, needs_sandbox
+from tools import differential as difflib
 from tools.evaluate import EvalOptions, evaluate
 from tools.task import load_task
 
@@ -32,8 +33,10 @@ def _candidate(ctx, name: str, asm: str, ci: float, branch: int) -> dict:
     whose differential check was cut short (0.01 s)."""
     (ctx.run_dir / f"{name}.s").write_text(asm)
     options = EvalOptions(time=False, profile=False, differential=60, differential_seconds=0.01)
+    difflib.clear_cache()  # the original's results of earlier tests would make 0.01 s enough
     report = evaluate(asm, ctx.baseline(), ctx.sandbox, options).to_report()
     assert report["correct"] and not report["verified"], report
+    assert not report["differential"]["mismatches"], report["differential_details"]
     (ctx.run_dir / f"{name}.json").write_text(json.dumps(report))
     return {
         "path": f"{name}.s",
