@@ -14,6 +14,7 @@ from agent.verify import settle
 from tests.conftest import EXAMPLES, needs_sandbox
 from tools import differential as difflib
 from tools.evaluate import EvalOptions, evaluate
+from tools.inputgen import input_source
 from tools.task import load_task
 
 pytestmark = [needs_sandbox, pytest.mark.slow]
@@ -56,9 +57,14 @@ def test_cut_short_checks_are_finished_before_selection(tmp_path):
     longer win, is not checked again."""
     source = (EXAMPLES / "sum_scanf" / "prog.c").read_text()
     assert LAST in source
-    off = "if (n > 1 && n != 5 && n < 1000)\n        total += 1;\n    "  # never on the tests
-    wrong = source.replace(LAST, off + LAST)
     task = load_task(EXAMPLES / "sum_scanf" / "prog.s")
+    # Wrong where the tests never look, nor the first generated inputs: the two a
+    # 0.01 s check may still judge (one per worker) must find nothing to cut short.
+    source_of = input_source(task, 0)
+    first = {int(source_of.input(i).split()[0]) for i in range(2)}
+    never = "".join(f" && n != {n}" for n in sorted(first))
+    off = f"if (n > 1 && n != 5 && n < 1000{never})\n        total += 1;\n    "
+    wrong = source.replace(LAST, off + LAST)
     ctx = make_context(task, RunConfig(differential=60, verify_seconds=60), tmp_path)
     bad = _candidate(ctx, "bad", _gcc_s(wrong, tmp_path, "bad"), 1.5, 0)
     good = _candidate(ctx, "good", _gcc_s(source, tmp_path, "good", "-O2"), 1.2, 1)
