@@ -536,7 +536,7 @@ def test_big_outputs_are_kept_as_digests_and_still_judged(tmp_path):
     wrong = build(gcc_s(wrong_source, tmp_path), sandbox).binary
     save = tmp_path / "saved"
     found = check(base, sandbox, n=60, binary=wrong, save_dir=save)
-    assert found.mismatches == 1 and not found.unstable, found.details()
+    assert found.mismatches >= 1 and not found.unstable, found.details()  # one per worker
     saved = Path(found.counterexample["saved"])
     expected = saved.with_suffix(".out").read_bytes()
     assert len(expected) > difflib.KEEP_OUTPUT and expected.count(b"\n") > 9000
