@@ -325,3 +325,24 @@ def test_runs_cannot_hand_results_to_later_runs(tmp_path):
         session.set_input(b"")
         outputs = [session.run(0).stdout for _ in range(3)]
     assert outputs == [b"fresh\nfresh-devshm\nfresh-shm\n"] * 3
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="sandbox uids are used only as root")
+def test_a_slot_whose_processes_are_still_exiting_is_passed_over():
+    """A uid that still owns processes (a killed sandbox still exiting) has them
+    counted against RLIMIT_NPROC: the next sandbox must take another slot, or
+    it may fail to fork."""
+    with sandboxlib.uid_slot() as first:
+        pass  # the first free slot now
+    lingering = subprocess.Popen(
+        ["setpriv", f"--reuid={first}", f"--regid={first}", "--clear-groups", "sleep", "60"]
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while first not in sandboxlib._live_uids() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        with sandboxlib.uid_slot() as uid:
+            assert uid != first
+    finally:
+        lingering.kill()
+        lingering.wait()

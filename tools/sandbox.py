@@ -116,7 +116,13 @@ def uid_slot():
     separate processes of ours never share one)."""
     folder = cache_dir() / "uids"
     folder.mkdir(exist_ok=True)
-    for slot in range(UID_SLOTS):
+    # A slot whose last sandbox is still exiting (a killed ASan run unmapping
+    # its shadow memory takes a while) still has its processes counted against
+    # RLIMIT_NPROC, and the next sandbox there could fail to fork: prefer a
+    # quiet slot, take a busy one only when every free slot is busy.
+    busy = _live_uids()
+    order = sorted(range(UID_SLOTS), key=lambda slot: UID_BASE + slot in busy)
+    for slot in order:
         lock = open(folder / f"{slot}.lock", "w")  # noqa: SIM115 - held until released
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -129,6 +135,11 @@ def uid_slot():
             lock.close()
         return
     raise SandboxError(f"all {UID_SLOTS} sandbox uids are in use")
+
+
+def _live_uids() -> set[int]:
+    """The uids that own a process on this machine now."""
+    return {_owner(p) for p in Path("/proc").iterdir() if p.name.isdigit()}
 
 
 @functools.cache
