@@ -6,6 +6,7 @@ A baseline checked against itself calls `differential()` directly (`check`):
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import random
@@ -540,3 +541,44 @@ def test_big_outputs_are_kept_as_digests_and_still_judged(tmp_path):
     saved = Path(found.counterexample["saved"])
     expected = saved.with_suffix(".out").read_bytes()
     assert len(expected) > difflib.KEEP_OUTPUT and expected.count(b"\n") > 9000
+
+
+OVERRUN = """#include <stdio.h>
+static struct { int a[8]; int b[8]; } s = {{1, 2, 3, 4, 5, 6, 7, 8}, {FILL}};
+int main(void) {
+    int n, v, sum = 0;
+    if (scanf("%d", &n) != 1)
+        return 1;
+    for (int k = 0; k < n && scanf("%d", &v) == 1; k++)
+        sum += v;
+    /* past a[7] (into b) when (sum + n) & 15 passes 7 (never on the tests): undefined */
+    printf("%d %d\\n", sum, s.a[(sum + n) & 15]);
+    return 0;
+}
+"""
+
+
+def test_a_mismatch_where_the_original_is_undefined_is_discarded_with_the_source(tmp_path):
+    """An original that reads past an array the same way on every run (so it
+    never disagrees with itself), on inputs its tests never give: a candidate
+    that reads other garbage there is not blamed when the C source shows the
+    undefined behaviour (UBSan: index out of bounds), and is without it."""
+    original = OVERRUN.replace("FILL", "9, 9, 9, 9, 9, 9, 9, 9")
+    base, sandbox = make_task(tmp_path, original, {"t1": b"3\n0 1 2\n", "t2": b"2\n1 4\n"})
+    (tmp_path / "task" / "prog.c").write_text(original)
+    task = load_task(tmp_path / "task" / "prog.s")
+    assert task.source == original
+    other = result_binary(
+        gcc_s(OVERRUN.replace("FILL", "5, 5, 5, 5, 5, 5, 5, 5"), tmp_path), sandbox
+    )
+
+    difflib.clear_cache()
+    blind = check(base, sandbox, n=40, binary=other)  # base.task has no source
+    assert blind.mismatches >= 1 and blind.undefined == 0, blind.details()
+
+    difflib.clear_cache()
+    with_source = dataclasses.replace(base, task=task)
+    result = check(with_source, sandbox, n=40, binary=other)
+    assert result.mismatches == 0 and result.undefined >= 1, result.details()
+    assert result.checked == 40 and result.ok
+    assert "undefined" in result.basis and "out of bounds" in result.basis, result.basis

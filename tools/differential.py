@@ -27,6 +27,12 @@ under the task's comparison mode and the same exit status.
   out-of-bounds memory there, say): it is discarded for every candidate, as
   `unstable`. When such inputs are as many as the checked ones, the program's
   own noise is the rule, not the exception: the check cannot judge it and says so.
+- An original can also read the same garbage on every run (past a stack
+  array, say): where a candidate differs from it and the task has the C
+  source (one stdin, no arguments, files or other objects), the original is
+  run once on that input built with ASan+UBSan (`tools.screen.undefined_on`).
+  If they report undefined behaviour, the input is outside its domain too:
+  discarded for every candidate, as `undefined`, with the sanitizers' report.
 - Sizes: input `i` has a size class (`source.kind(i)`: "small", "test-size",
   "large"; "generated" for a task's generator), mostly small (see
   `tools.inputgen`). What each class cost (inputs, both programs' run time) is
@@ -74,6 +80,7 @@ from pathlib import Path
 from tools.compare import outputs_match
 from tools.inputgen import SIZES, RunShapes, input_source
 from tools.sandbox import RunResult, Sandbox
+from tools.screen import undefined_on
 from tools.task import Task, TestCase
 from tools.testing import _judge, files_room
 
@@ -115,6 +122,7 @@ class DiffResult:
     generated: int = 0  # inputs drawn (checked + discarded + in flight at a stop)
     discarded: int = 0  # the original misbehaved, or the generator failed
     unstable: int = 0  # of those, inputs on which the original disagreed with itself
+    undefined: int = 0  # of those, inputs on which the sanitizers saw undefined behaviour
     mismatches: int = 0
     counterexample: dict | None = None  # the smallest mismatching input, described
     saved: list[str] = field(default_factory=list)
@@ -159,6 +167,7 @@ class DiffResult:
             "generated": self.generated,
             "discarded": self.discarded,
             "unstable": self.unstable,
+            "undefined": self.undefined,
             "skipped": self.skipped,
             "mismatches": self.mismatches,
             "seconds": round(self.seconds, 3),
@@ -206,6 +215,7 @@ class _OrigCache:
         self.results: dict[int, _Orig] = {}
         self.unstable = ""  # set when the generator disagreed with itself
         self.noisy: set[int] = set()  # inputs on which the original disagreed with itself
+        self.undefined: dict[int, str] = {}  # inputs with undefined behaviour: the report
 
 
 _CACHE: OrderedDict[tuple, _OrigCache] = OrderedDict()
@@ -285,7 +295,7 @@ class _State:
         self.max_draws = requested * 5 + 20  # most inputs may be discarded
         self.kind = getattr(source, "kind", lambda index: "generated")
         self.next = self.drawn = self.checked = self.inflight = self.discarded = 0
-        self.unstable = 0
+        self.unstable = self.undefined = 0
         self.skipped = 0
         self.stop = False
         self.found: list[tuple[int, bytes, _Orig, dict]] = []
@@ -342,10 +352,11 @@ class _State:
                 size.checked += 1
                 if self.checked == self.need and mismatch is None and not self.found:
                     self.reached = time.monotonic() - self.start
-            elif outcome in ("discarded", "unstable"):
+            elif outcome in ("discarded", "unstable", "undefined"):
                 self.discarded += 1
                 size.discarded += 1
                 self.unstable += outcome == "unstable"
+                self.undefined += outcome == "undefined"
             elif outcome == "halt":
                 self.stop = True
             if mismatch is not None:
@@ -484,7 +495,7 @@ def differential(
             future.result()
 
     result.checked, result.discarded = state.checked, state.discarded
-    result.unstable = state.unstable
+    result.unstable, result.undefined = state.unstable, state.undefined
     result.generated, result.skipped = state.drawn, state.skipped
     result.mismatches = len(state.found)
     result.seconds = time.monotonic() - start
@@ -503,7 +514,8 @@ def differential(
         result.note = source.error
     if state.found:
         _report(result, state.found, opt, source, shapes)
-    result.basis = _basis(result, state, task, opt)
+    why = min(cache.undefined.items())[1] if cache.undefined else ""
+    result.basis = _basis(result, state, task, opt, why)
     return result
 
 
@@ -545,7 +557,7 @@ def _independent(cache: _OrigCache, few: int, task: Task, codes: frozenset[int])
     return all(outputs_match(t.expected, first.stdout, task.compare) for t in task.tests)
 
 
-def _basis(result: DiffResult, state: _State, task: Task, opt: DiffOptions) -> str:
+def _basis(result: DiffResult, state: _State, task: Task, opt: DiffOptions, why: str = "") -> str:
     """What the verdict rests on, in a sentence or two."""
     if result.note:
         return f"not judged: {result.note}"
@@ -572,6 +584,11 @@ def _basis(result: DiffResult, state: _State, task: Task, opt: DiffOptions) -> s
             f"; {result.unstable} discarded because the original disagreed with itself "
             "on them (outside its domain)"
         )
+    if result.undefined:
+        text += (
+            f"; {result.undefined} discarded because the original's behaviour is undefined "
+            f"on them (ASan/UBSan: {why})"
+        )
     counts = {k: state.sizes[k].skipped for k in state.dropped if k in state.sizes}
     skipped = ", ".join(f"{count} {k}" for k, count in counts.items() if count)
     if skipped:
@@ -596,7 +613,7 @@ def _one(index, session, sources, cache: _OrigCache, codes, timeout, task: Task,
         orig = cache.results.get(index)
     data = orig.input if orig is not None else None
     if orig is not None and not orig.valid:
-        return ("unstable" if index in cache.noisy else "discarded"), None
+        return _why_invalid(cache, index), None
     if data is None:
         data = source.input(index)
         if data is None:
@@ -640,7 +657,32 @@ def _one(index, session, sources, cache: _OrigCache, codes, timeout, task: Task,
     # chance (seen on a public program), so it must do so MISMATCH_REPEATS times.
     if not _reproduces(run, orig, MISMATCH_REPEATS):
         return _noisy(cache, index, orig)
+    if _undefined(cache, index, orig, task, data, (args, files), session.sandbox):
+        return "undefined", None
     return "checked", (index, data, orig, outcome.failure())
+
+
+def _why_invalid(cache: _OrigCache, index: int) -> str:
+    if index in cache.noisy:
+        return "unstable"
+    return "undefined" if index in cache.undefined else "discarded"
+
+
+def _undefined(cache, index, orig: _Orig, task: Task, data, shape, sandbox) -> bool:
+    """Is the original's behaviour on this input undefined (see the module
+    docstring)? Then the input is discarded from now on for every candidate.
+    The sanitized run is bounded well above its usual 2-3x slowdown; one that
+    does not finish says nothing, and the mismatch stands."""
+    if not task.source or task.others or task.objects or any(shape):
+        return False
+    bound = min(60.0, 10.0 + 20 * orig.wall_us / 1e6)
+    reason = undefined_on(task.source, data, sandbox, task.link_flags, bound)
+    if not reason:
+        return False
+    with cache.lock:
+        cache.undefined[index] = reason
+        cache.results[index] = dataclasses.replace(orig, valid=False)
+    return True
 
 
 def _reproduces(run, orig: _Orig, times: int = 1) -> bool:

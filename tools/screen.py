@@ -34,6 +34,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import shutil
+import threading
 from dataclasses import dataclass
 
 from tools.build import build
@@ -160,3 +161,54 @@ def screen(
                 detail = reason(stderr) if stderr.strip() else status
                 return f"{tool} on {name}: {detail}"
     return ""
+
+
+_SAN_BUILDS: dict[tuple[str, tuple[str, ...]], bytes | None] = {}
+_SAN_LOCK = threading.Lock()
+
+
+def _sanitizer_binary(source: str, sandbox: Sandbox, link_flags: tuple[str, ...]) -> bytes | None:
+    """The ASan+UBSan build of `source`, made once per process (None: it does not build)."""
+    key = (source, link_flags)
+    with _SAN_LOCK:
+        if key in _SAN_BUILDS:
+            return _SAN_BUILDS[key]
+        flags = ["-O1", "-g", "-fno-omit-frame-pointer", SANITIZE, "-fno-sanitize-recover=all"]
+        asm = _compile(source, flags)
+        built = build(asm, sandbox, (SANITIZE, *link_flags)) if asm is not None else None
+        _SAN_BUILDS[key] = built.binary if built is not None and built.ok else None
+        return _SAN_BUILDS[key]
+
+
+def undefined_on(
+    source: str,
+    data: bytes,
+    sandbox: Sandbox,
+    link_flags: tuple[str, ...] = (),
+    timeout_s: float = 30.0,
+) -> str:
+    """The sanitizers' report (one line) of the program on one stdin input, ""
+    when they report nothing (or cannot run it in `timeout_s`).
+
+    For the differential check: an input on which a candidate differs from the
+    original and the original's behaviour is undefined is outside the
+    program's domain, not evidence against the candidate. Only the sanitizers
+    run (memcheck is tens of times slower); they see the stack and global
+    overruns by which a program reads the same garbage on every run."""
+    binary = _sanitizer_binary(source, sandbox, link_flags)
+    if binary is None:
+        return ""
+    lim = sandbox.limits
+    box = sandbox.with_limits(
+        dataclasses.replace(lim, memory_mb=UNCAPPED_MB, cpu_s=max(lim.cpu_s, int(timeout_s + 1)))
+    )
+    env = [
+        f"ASAN_OPTIONS=detect_leaks=0:exitcode={EXIT}:hard_rss_limit_mb={2 * lim.memory_mb}",
+        f"UBSAN_OPTIONS=exitcode={EXIT}:print_stacktrace=0",
+    ]
+    done = box.run(
+        ["env", *env, "{sb}/prog"], files={"prog": (binary, 0o555)}, stdin=data, timeout=timeout_s
+    )
+    if done.timed_out or done.returncode != EXIT:
+        return ""
+    return _sanitizer_reason(done.stderr.decode("utf-8", "replace"))
