@@ -109,6 +109,15 @@ class RunContext:
         folder.mkdir(parents=True, exist_ok=True)
         return folder / f"b{branch}-i{iteration}{suffix}"
 
+    def report_of(self, summary: dict) -> dict | None:
+        """The report a candidate's summary points to (None: none written, or unreadable)."""
+        if not summary.get("report"):
+            return None
+        try:
+            return json.loads((self.run_dir / summary["report"]).read_text())
+        except (OSError, ValueError):
+            return None
+
     def write_json(self, path: Path, data: dict) -> None:
         tmp = path.with_suffix(path.suffix + ".tmp")
         tmp.write_text(json.dumps(data, indent=1))

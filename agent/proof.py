@@ -8,8 +8,6 @@ carries its proof into report.json.
 
 from __future__ import annotations
 
-import json
-
 from agent.context import RunContext
 from tools import prove as provelib
 
@@ -38,13 +36,8 @@ def _proved_before(ctx: RunContext, summary: dict) -> dict | None:
     """The proof this run already wrote into the candidate's report (a would-be
     branch best is proved when it is found): the final check does not redo it.
     The verdict cache cannot stand in, since time-limit verdicts are not cached."""
-    if not summary.get("report"):
-        return None
-    path = ctx.run_dir / summary["report"]
-    try:
-        return json.loads(path.read_text()).get("proof")
-    except (OSError, ValueError):
-        return None
+    report = ctx.report_of(summary)
+    return None if report is None else report.get("proof")
 
 
 def worst_case(ctx: RunContext) -> float:

@@ -43,19 +43,10 @@ def settle(ctx: RunContext, candidates: list[dict], score) -> tuple[list[dict], 
     return kept, dropped
 
 
-def _report(ctx: RunContext, candidate: dict) -> dict | None:
-    if not candidate.get("report"):
-        return None
-    try:
-        return json.loads((ctx.run_dir / candidate["report"]).read_text())
-    except (OSError, ValueError):
-        return None
-
-
 def _cut_short(ctx: RunContext, candidate: dict) -> bool:
     """Its check judged (no note saying it cannot), found nothing, and stopped
     before the required count: more time can settle it."""
-    report = _report(ctx, candidate)
+    report = ctx.report_of(candidate)
     details = (report or {}).get("differential_details") or {}
     if not details or details.get("note") or details.get("mismatches"):
         return False

@@ -235,6 +235,7 @@ async def test_a_refuted_candidate_never_wins_the_run(programs, tmp_path, monkey
         task=Task(name="leaf", asm=programs["gcc"], tests=()),
         sandbox=Sandbox(),
         set_phase=lambda branch, phase: phases.append(phase),
+        report_of=lambda summary: None,  # no reports written: nothing proved before
     )
 
     def best(path, speedup):
