@@ -297,6 +297,12 @@ def run_options(command):
             help="Time limit per changed function or loop when proving the winner "
             "(default 30; 0: no proof).",
         ),
+        click.option(
+            "--verify-seconds",
+            type=click.FloatRange(min=0),
+            help="Time limit for finishing a would-be winner's cut-short differential "
+            "check before selection (default 120; 0: off).",
+        ),
         click.option("--verbose", is_flag=True, help="Print the effective configuration."),
     ]
     for option in reversed(options):

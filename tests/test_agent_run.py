@@ -138,6 +138,9 @@ def test_anthropic_run_uses_the_messages_api(tmp_path):
             1,
             "--iterations",
             1,
+            "--verify-seconds",
+            7,
+            "--verbose",
             "--out",
             out,
             env=env,
@@ -146,6 +149,7 @@ def test_anthropic_run_uses_the_messages_api(tmp_path):
     report = json.loads((out / "report.json").read_text())
     assert report["correct"] and report["speedup_ci"][0] > 1.0
     assert server.completion_requests[0]["_path"] == "/v1/messages"
+    assert "verify_seconds = 7.0  (command line)" in done.stdout + done.stderr
 
 
 def test_retry_after_a_429_and_a_500(tmp_path):
