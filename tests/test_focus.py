@@ -14,6 +14,7 @@ from agent import focus
 from agent.proposer import Proposal, ProposalRequest
 from tests.conftest import agent, agent_env, needs_sandbox
 from tests.llm_servers import OpenAIServer, Reply, fenced, prompt_text
+from tools import c_source
 from tools.errors import BadInput
 from tools.task import Task, TestCase
 
@@ -206,3 +207,16 @@ def test_run_function_that_does_not_exist(tmp_path, asm):
     ] and done.stderr.startswith("agent: error: --function nope: no such function")
     assert "checksum" in done.stderr  # it names the functions there are
     assert not (tmp_path / "run").exists()
+
+
+def test_void_functions_are_read_from_the_syntax_tree():
+    source = """
+    static void clear(int *a, int n);
+    __attribute__((noinline)) static void
+    fill(int *a, int n) { for (int i = 0; i < n; i++) a[i] = i; }
+    void *grab(int n);            /* returns a pointer: not void */
+    int sum(void) { return 0; }   /* void parameters: not void */
+    /* void commented(void); */
+    int main(void) { return 0; }
+    """
+    assert c_source.void_functions(source) == {"clear", "fill"}

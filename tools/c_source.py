@@ -62,3 +62,20 @@ def function(source: str, name: str) -> str | None:
         if d.name == name:
             return data[d.start : d.end].decode()
     return None
+
+
+@functools.lru_cache(maxsize=32)
+def void_functions(source: str) -> frozenset[str]:
+    """Functions that `source` defines or declares as returning void (not `void *`)."""
+    names = set()
+    for node in parse(source).root_node.children:
+        if node.type not in ("function_definition", "declaration"):
+            continue
+        kind = node.child_by_field_name("type")
+        if kind is None or kind.text != b"void":
+            continue
+        for declarator in node.children_by_field_name("declarator"):
+            name = declarator.child_by_field_name("declarator")
+            if declarator.type == "function_declarator" and name.type == "identifier":
+                names.add(name.text.decode())
+    return frozenset(names)

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from tools import asm as asmlib
 from tools.build import build
+from tools.c_source import void_functions
 from tools.errors import BadInput
 from tools.paths import cache_dir
 from tools.prove.changes import Change, Region, changed
@@ -166,14 +167,6 @@ def _child(conn, change, baseline, candidate, box, build_with, options) -> None:
         verdict = Verdict(change.title, UNKNOWN, why="out of memory", line=change.line)
     conn.send(verdict)
     conn.close()
-
-
-_VOID = re.compile(r"^\s*(?:(?:static|inline|extern)\s+)*void\s+(\w+)\s*\(", re.MULTILINE)
-
-
-def void_functions(source: str) -> frozenset[str]:
-    """Functions the C source defines or declares as returning void (and gcc's clones)."""
-    return frozenset(_VOID.findall(source))
 
 
 def _quiet_angr() -> None:
