@@ -539,6 +539,25 @@ def report_command(folder, export_trajectories):
         raise BadInput(f"{folder} holds neither a batch (results.jsonl) nor a run (report.json)")
 
 
+def program_run_options(command):
+    """--timeout and --sandbox, for the commands that run programs to make tasks."""
+    command = click.option(
+        "--sandbox",
+        "sandbox_mode",
+        type=click.Choice(["bwrap", "none"]),
+        default="bwrap",
+        show_default=True,
+    )(command)
+    return click.option(
+        "--timeout",
+        "timeout_s",
+        type=click.FloatRange(min=0, min_open=True),
+        default=10.0,
+        show_default=True,
+        help="Wall-clock limit per program run, seconds.",
+    )(command)
+
+
 @cli.group("suite")
 def suite_group() -> None:
     """Build task suites from C programs."""
@@ -547,21 +566,7 @@ def suite_group() -> None:
 @suite_group.command("build")
 @click.argument("src", type=click.Path(path_type=Path))
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="The suite folder.")
-@click.option(
-    "--timeout",
-    "timeout_s",
-    type=click.FloatRange(min=0, min_open=True),
-    default=10.0,
-    show_default=True,
-    help="Wall-clock limit per program run, seconds.",
-)
-@click.option(
-    "--sandbox",
-    "sandbox_mode",
-    type=click.Choice(["bwrap", "none"]),
-    default="bwrap",
-    show_default=True,
-)
+@program_run_options
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
@@ -630,21 +635,7 @@ def task_group() -> None:
     show_default=True,
     help="How outputs are compared (float: numbers within a tolerance); task.toml [compare].",
 )
-@click.option(
-    "--timeout",
-    "timeout_s",
-    type=click.FloatRange(min=0, min_open=True),
-    default=10.0,
-    show_default=True,
-    help="Wall-clock limit per run, seconds.",
-)
-@click.option(
-    "--sandbox",
-    "sandbox_mode",
-    type=click.Choice(["bwrap", "none"]),
-    default="bwrap",
-    show_default=True,
-)
+@program_run_options
 def task_from_c_command(
     src, args, inputs, out, hot, cflags, link_flags, name, compare, timeout_s, sandbox_mode
 ):
