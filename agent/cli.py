@@ -300,8 +300,8 @@ def run_options(command):
         click.option(
             "--verify-seconds",
             type=click.FloatRange(min=0),
-            help="Time limit for finishing a would-be winner's cut-short differential "
-            "check before selection (default 120; 0: off).",
+            help="Time limit for finishing would-be winners' cut-short differential "
+            "checks before selection, all together (default 120; 0: off).",
         ),
         click.option("--verbose", is_flag=True, help="Print the effective configuration."),
     ]

@@ -43,7 +43,7 @@ class RunConfig:
     reply_format: str = "auto"  # prompts ask for: auto (edits above edit_threshold), whole, edits
     edit_threshold: int = 300  # lines of assembly above which `auto` asks for edits
     time_budget: float | None = None  # seconds; no new proposal starts after it
-    verify_seconds: float = 120.0  # bound on finishing a would-be winner's cut-short check (0: off)
+    verify_seconds: float = 120.0  # all would-be winners' cut-short checks, together (0: off)
     prove_seconds: float = 30.0  # per changed function or loop when proving the winner (0: off)
     prices: dict = field(default_factory=dict)  # "provider:model" -> [usd per 1M in, out]
 

@@ -4,8 +4,10 @@ A candidate's check is bounded (30 s) while the run searches, so on a program
 whose every run takes a second it stops near 30 inputs of the 50 that verify,
 and the winner is reported "no mismatch on 36 inputs", not verified. Before the
 run selects its winner, each branch best that could still win (ranked above
-every verified one) whose check was cut short is checked again with
-`verify_seconds` as the bound. A mismatch found then drops it like a refuted
+every verified one) whose check was cut short is checked again, best first,
+within `verify_seconds` for all of them together: a run ends at most that
+long after its budget, however many branches tie (two 120 s checks once made a
+100 s run take 355 s). A mismatch found then drops it like a refuted
 proof does; verified, it ranks as verified. The extra seconds count in the
 candidate's report (its `differential` phase), so the run's time per phase
 shows them.
@@ -14,6 +16,7 @@ shows them.
 from __future__ import annotations
 
 import json
+import time
 
 from agent.context import RUN_PHASE, RunContext
 from tools.evaluate import verify_longer
@@ -24,14 +27,17 @@ def settle(ctx: RunContext, candidates: list[dict], score) -> tuple[list[dict], 
     those that could win finished: (the rest, best first by `score`, the run's
     order; the dropped ones)."""
     seconds = ctx.config.verify_seconds
+    deadline = time.monotonic() + (seconds or 0.0)
     order = sorted(candidates, key=lambda c: c["ci"][0], reverse=True)  # stable: branch order
     floor = max((c["ci"][0] for c in order if c.get("verified")), default=None)
     kept, dropped = [], []
     for candidate in order:
         could_win = floor is None or candidate["ci"][0] > floor
-        if seconds and could_win and not candidate.get("verified") and _cut_short(ctx, candidate):
+        left = deadline - time.monotonic()
+        unsettled = not candidate.get("verified") and _cut_short(ctx, candidate)
+        if left >= 1.0 and could_win and unsettled:
             ctx.set_phase(RUN_PHASE, f"verifying branch {candidate['branch']}'s best")
-            found = _check_again(ctx, candidate, seconds)
+            found = _check_again(ctx, candidate, left)
             if found is not None and found["mismatches"]:
                 dropped.append({**candidate, "differential": found})
                 continue

@@ -90,3 +90,26 @@ def test_nothing_is_checked_again_when_it_is_off(tmp_path):
     good = _candidate(ctx, "good", _gcc_s(source, tmp_path, "good", "-O2"), 1.2, 0)
     kept, dropped = settle(ctx, [good], score)
     assert kept == [good] and not dropped
+
+
+def test_the_longer_checks_share_one_bound(tmp_path):
+    """Two would-be winners whose checks cannot finish in the bound, by
+    construction (each run sleeps 0.3 s, and 50 inputs are needed): the first
+    takes the whole bound, the second is not checked again, so a run ends at
+    most `verify_seconds` after its budget however many branches tie."""
+    source = (EXAMPLES / "sum_scanf" / "prog.c").read_text()
+    slow = source.replace("int main(void)\n{", "int main(void)\n{\n    usleep(300000);", 1)
+    slow = "#include <unistd.h>\n" + slow
+    assert "usleep" in slow
+    task = load_task(EXAMPLES / "sum_scanf" / "prog.s")
+    ctx = make_context(task, RunConfig(differential=60, verify_seconds=3), tmp_path)
+    first = _candidate(ctx, "first", _gcc_s(slow, tmp_path, "first"), 1.5, 0)
+    second = _candidate(ctx, "second", _gcc_s(slow, tmp_path, "second", "-O2"), 1.4, 1)
+
+    kept, dropped = settle(ctx, [second, first], score)
+
+    assert not dropped and [c["path"] for c in kept] == ["first.s", "second.s"]
+    checked = json.loads((tmp_path / "first.json").read_text())
+    assert checked["differential_details"]["longer_check"] and not checked["verified"]
+    untouched = json.loads((tmp_path / "second.json").read_text())
+    assert "longer_check" not in untouched["differential_details"]
