@@ -21,6 +21,8 @@ import time
 from agent.context import RUN_PHASE, RunContext
 from tools.evaluate import verify_longer
 
+SHORTEST_CHECK = 1.0  # seconds: with less left, a check would judge next to nothing
+
 
 def settle(ctx: RunContext, candidates: list[dict], score) -> tuple[list[dict], list[dict]]:
     """`candidates` (branch bests, in branch order) with the cut-short checks of
@@ -34,8 +36,8 @@ def settle(ctx: RunContext, candidates: list[dict], score) -> tuple[list[dict], 
     for candidate in order:
         could_win = floor is None or candidate["ci"][0] > floor
         left = deadline - time.monotonic()
-        unsettled = not candidate.get("verified") and _cut_short(ctx, candidate)
-        if left >= 1.0 and could_win and unsettled:
+        worth_it = could_win and left >= SHORTEST_CHECK and not candidate.get("verified")
+        if worth_it and _cut_short(ctx, candidate):
             ctx.set_phase(RUN_PHASE, f"verifying branch {candidate['branch']}'s best")
             found = _check_again(ctx, candidate, left)
             if found is not None and found["mismatches"]:

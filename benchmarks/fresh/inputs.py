@@ -14,12 +14,9 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))
 
-
-def numbers(count: int, seed: int, high: int = 1_000_000_000) -> str:
-    """A count, then that many integers in [0, high)."""
-    rng = random.Random(seed)
-    return f"{count}\n" + " ".join(str(rng.randrange(high)) for _ in range(count)) + "\n"
+from benchmarks.suite.inputs import numbers, write  # noqa: E402
 
 
 def search(count: int, seed: int) -> str:
@@ -85,19 +82,17 @@ def cases(count: int, seed: int, low: int, high: int) -> str:
 
 
 GENERATED = {
-    "pigeonhole_sort": {"gen": lambda: numbers(500_000, 101, 1_000_000)},
-    "linear_search": {"gen": lambda: search(1_500_000, 102)},
-    "modified_binary_search": {"gen": lambda: sorted_matrix(1200, 107)},
-    "ascending_priority_queue": {"gen": lambda: priority_queue(110_000, 104)},
-    "stack_linked_list": {"gen": lambda: stack_ops(250_000, 108)},
-    "euler1_multiples": {"gen": lambda: cases(30, 109, 5_000_000, 20_000_000)},
+    "pigeonhole_sort": lambda: numbers(500_000, 101, 1_000_000),
+    "linear_search": lambda: search(1_500_000, 102),
+    "modified_binary_search": lambda: sorted_matrix(1200, 107),
+    "ascending_priority_queue": lambda: priority_queue(110_000, 104),
+    "stack_linked_list": lambda: stack_ops(250_000, 108),
+    "euler1_multiples": lambda: cases(30, 109, 5_000_000, 20_000_000),
 }
 
 
 def main(argv: list[str]) -> int:
-    root = Path(argv[0]) if argv else HERE / "programs"
-    for name, spec in GENERATED.items():
-        (root / name / "gen.in").write_text(spec["gen"]())
+    write(GENERATED, Path(argv[0]) if argv else HERE / "programs")
     return 0
 
 

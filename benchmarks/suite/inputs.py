@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -27,6 +28,7 @@ def graph(vertices: int, edges: int, seed: int, weights: int = 100) -> str:
 
 
 def numbers(count: int, seed: int, high: int = 1_000_000_000) -> str:
+    """A count, then that many integers in [0, high)."""
     rng = random.Random(seed)
     return f"{count}\n" + " ".join(str(rng.randrange(high)) for _ in range(count)) + "\n"
 
@@ -50,27 +52,31 @@ def samples(count: int, seed: int) -> str:
 
 
 GENERATED = {
-    "floyd_warshall": {"gen": lambda: graph(440, 8000, 1)},
-    "bellman_ford": {"gen": lambda: graph(2000, 40000, 2)},
-    "dijkstra": {"gen": lambda: graph(4000, 40000, 3)},
-    "merge_sort": {"gen": lambda: numbers(300_000, 4)},
-    "quick_sort": {"gen": lambda: numbers(300_000, 5)},
-    "radix_sort": {"gen": lambda: numbers(200_000, 6, 1_000_000)},
-    "cocktail_sort": {"gen": lambda: numbers(6_000, 7)},
-    "heap_sort": {"gen": lambda: numbers(100_000, 8)},
-    "counting_sort": {"gen": lambda: numbers(2_000_000, 9, 1_000_000)},
-    "radix_sort_2": {"gen": lambda: numbers(1_000_000, 10)},
-    "shaker_sort": {"gen": lambda: numbers(15_000, 11)},
-    "cycle_sort": {"gen": lambda: numbers(40_000, 12)},
-    "binary_search_tree": {"gen": lambda: tree_ops(100_000, 30_000, 13, queries=30_000)},
-    "realtime_stats": {"gen": lambda: samples(120_000, 14)},
+    "floyd_warshall": lambda: graph(440, 8000, 1),
+    "bellman_ford": lambda: graph(2000, 40000, 2),
+    "dijkstra": lambda: graph(4000, 40000, 3),
+    "merge_sort": lambda: numbers(300_000, 4),
+    "quick_sort": lambda: numbers(300_000, 5),
+    "radix_sort": lambda: numbers(200_000, 6, 1_000_000),
+    "cocktail_sort": lambda: numbers(6_000, 7),
+    "heap_sort": lambda: numbers(100_000, 8),
+    "counting_sort": lambda: numbers(2_000_000, 9, 1_000_000),
+    "radix_sort_2": lambda: numbers(1_000_000, 10),
+    "shaker_sort": lambda: numbers(15_000, 11),
+    "cycle_sort": lambda: numbers(40_000, 12),
+    "binary_search_tree": lambda: tree_ops(100_000, 30_000, 13, queries=30_000),
+    "realtime_stats": lambda: samples(120_000, 14),
 }
 
 
+def write(generated: dict[str, Callable[[], str]], root: Path) -> None:
+    """Each program's large input, as programs/NAME/gen.in below `root`."""
+    for name, make in generated.items():
+        (root / name / "gen.in").write_text(make())
+
+
 def main(argv: list[str]) -> int:
-    root = Path(argv[0]) if argv else HERE / "programs"
-    for name, spec in GENERATED.items():
-        (root / name / "gen.in").write_text(spec["gen"]())
+    write(GENERATED, Path(argv[0]) if argv else HERE / "programs")
     return 0
 
 
